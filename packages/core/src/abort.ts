@@ -1,0 +1,158 @@
+import { AbortError, ConfigError, ConnError, type ConnErrorCode, TimeoutError } from './errors/index.js';
+
+/** Options every async method of every `@conn` client accepts. */
+export interface CallOptions {
+  /** Cancels the call; the call rejects with an `AbortError` whose `cause` is the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** Time limit for the whole call in milliseconds; the call rejects with a `TimeoutError`. */
+  timeoutMs?: number | undefined;
+}
+
+/** What a {@link createDeadline} call should say when its time runs out. */
+export interface DeadlineLabel {
+  /** Words for messages, e.g. `"query"` gives "query timed out after 50 ms". */
+  what?: string;
+  /** Code of the `TimeoutError`; defaults to `CONN_TIMEOUT`. */
+  timeoutCode?: ConnErrorCode;
+}
+
+/**
+ * A caller's signal combined with a timeout. Its `signal` aborts with a ready-made `ConnError` as
+ * the reason: `TimeoutError` when the time ran out, `AbortError` (cause = the caller's reason) when
+ * the caller aborted. Dispose it when the operation ends, so no timer or listener is left behind.
+ */
+export interface Deadline extends Disposable {
+  /** Aborts when the caller aborts or the time runs out; its reason is a `ConnError`. */
+  readonly signal: AbortSignal;
+  /** Milliseconds left, `Infinity` without a timeout. */
+  remainingMs(): number;
+  /** Throws the abort reason when the deadline has already fired. */
+  throwIfAborted(): void;
+  /** Clears the timer and detaches from the caller's signal. */
+  dispose(): void;
+}
+
+/**
+ * Combines `options.signal` and `options.timeoutMs` into one {@link Deadline}.
+ * @throws ConfigError when `timeoutMs` is not a non-negative finite number.
+ */
+export function createDeadline(options: CallOptions = {}, label: DeadlineLabel = {}): Deadline {
+  const what = label.what ?? 'operation';
+  const timeoutMs = validateTimeout(options.timeoutMs);
+  const controller = new AbortController();
+  const callerSignal = options.signal;
+  const endsAt = timeoutMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+
+  const onCallerAbort = (): void => {
+    controller.abort(abortErrorFrom(callerSignal?.reason, what));
+    cleanup();
+  };
+  const cleanup = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    callerSignal?.removeEventListener('abort', onCallerAbort);
+  };
+
+  if (callerSignal?.aborted) {
+    controller.abort(abortErrorFrom(callerSignal.reason, what));
+  } else {
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        controller.abort(
+          new TimeoutError(`${what} timed out after ${timeoutMs} ms`, {
+            code: label.timeoutCode ?? 'CONN_TIMEOUT',
+            details: { timeoutMs },
+          }),
+        );
+        cleanup();
+      }, timeoutMs);
+      timer.unref();
+    }
+  }
+
+  return {
+    signal: controller.signal,
+    remainingMs: () => Math.max(0, endsAt - performance.now()),
+    throwIfAborted: () => {
+      if (controller.signal.aborted) throw abortReason(controller.signal);
+    },
+    dispose: cleanup,
+    [Symbol.dispose]: cleanup,
+  };
+}
+
+/**
+ * The `ConnError` an aborted signal stands for: its reason when that already is a `ConnError`
+ * (our deadlines), otherwise an `AbortError` carrying the reason as `cause`.
+ */
+export function abortReason(signal: AbortSignal, what = 'operation'): ConnError {
+  return abortErrorFrom(signal.reason, what);
+}
+
+function abortErrorFrom(reason: unknown, what: string): ConnError {
+  if (reason instanceof ConnError) return reason;
+  return new AbortError(`${what} was aborted`, { cause: reason });
+}
+
+/**
+ * Settles like `promise`, or rejects with the signal's `ConnError` as soon as it aborts. The
+ * promise itself is not cancelled: pass the signal to the work too when it can stop early.
+ */
+export function raceWithSignal<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  what?: string,
+): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(abortReason(signal, what));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal, what));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Waits `ms` milliseconds, or rejects at once when `signal` aborts. The timer is unref'd so a
+ * pending back-off never keeps the process alive.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortReason(signal, 'sleep'));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortReason(signal as AbortSignal, 'sleep'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    timer.unref();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function validateTimeout(timeoutMs: number | undefined): number | undefined {
+  if (timeoutMs === undefined) return undefined;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+    throw new ConfigError(`timeoutMs must be a non-negative finite number, got ${String(timeoutMs)}`, {
+      field: 'timeoutMs',
+    });
+  }
+  return timeoutMs;
+}
