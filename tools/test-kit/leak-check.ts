@@ -2,15 +2,20 @@
 // by the time its last test finishes. Counts are compared per resource type against the start.
 import { afterAll, beforeAll, expect } from 'vitest';
 
-// Resource types that a test may open and must close again.
+// Resource types that a test may open and must close again, named as Node 20's
+// process.getActiveResourcesInfo() reports them.
 const WATCHED = new Set([
-  'TCPWRAP',
-  'TCPSERVERWRAP',
-  'TLSWRAP',
-  'Timeout',
+  'TCPSocketWrap',
+  'TCPServerWrap',
+  'TCPConnectWrap',
+  'ConnectWrap',
+  'TLSWrap',
   'PipeWrap',
   'PipeServerWrap',
-  'UDPWRAP',
+  'PipeConnectWrap',
+  'UDPWrap',
+  'Timeout',
+  'Immediate',
 ]);
 
 function countWatched(): Map<string, number> {

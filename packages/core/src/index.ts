@@ -11,6 +11,20 @@ export {
   raceWithSignal,
   sleep,
 } from './abort.js';
+export {
+  type Credentials,
+  type PasswordCredentials,
+  passwordCredentials,
+  type TokenCredentials,
+  tokenCredentials,
+} from './auth/credentials.js';
+export { redactSecrets, Secret } from './auth/secret.js';
+export {
+  type IssuedSession,
+  SessionCache,
+  type SessionCacheOptions,
+  type WithSessionOptions,
+} from './auth/session-cache.js';
 export { createEventPublisher, type EventPublisher } from './diagnostics.js';
 export {
   AbortError,
@@ -34,4 +48,24 @@ export {
   type ServerErrorOptions,
   TimeoutError,
 } from './errors/index.js';
+export {
+  HostSelector,
+  type HostSelectorOptions,
+  type HostSpec,
+  type PickOptions,
+} from './hosts/host-selector.js';
 export { type RandomSource, seededRandom } from './random.js';
+export {
+  type Backoff,
+  type BackoffOptions,
+  exponentialBackoff,
+  type RetryOptions,
+  retry,
+} from './retry.js';
+export {
+  type ConnectionUrl,
+  type ParseUrlOptions,
+  parseConnectionUrl,
+  redactUrl,
+  type UrlHost,
+} from './url.js';
