@@ -54,6 +54,19 @@ export {
   type HostSpec,
   type PickOptions,
 } from './hosts/host-selector.js';
+export {
+  type DestroyReason,
+  type Factory,
+  type Lease,
+  Pool,
+  type PoolCloseOptions,
+  type PoolErrorContext,
+  type PoolErrorPhase,
+  type PoolEventName,
+  type PoolOptions,
+  type PoolStats,
+  type PrefillRetryOptions,
+} from './pool/index.js';
 export { type RandomSource, seededRandom } from './random.js';
 export {
   type Backoff,
@@ -62,6 +75,33 @@ export {
   type RetryOptions,
   retry,
 } from './retry.js';
+export {
+  type CloseOptions,
+  type ConnectOptions,
+  type ConnectTarget,
+  type Correlation,
+  connectSocket,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_KEEPALIVE_INITIAL_DELAY_MS,
+  DEFAULT_STREAM_HIGH_WATER_MARK,
+  type FrameBoundaries,
+  type FrameCodec,
+  FramedConnection,
+  type FramedConnectionOptions,
+  FrameReader,
+  type HandshakeHook,
+  IdAllocator,
+  type LengthPrefixedCodecOptions,
+  lengthPrefixedCodec,
+  type PemInput,
+  type RequestStreamOptions,
+  readFrame,
+  type TlsOptions,
+  type TlsUpgradeOptions,
+  type UnmatchedInfo,
+  upgradeToTls,
+} from './transport/index.js';
 export {
   type ConnectionUrl,
   type ParseUrlOptions,

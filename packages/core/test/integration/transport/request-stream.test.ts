@@ -1,0 +1,404 @@
+import net, { type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AbortError, type ConnError, ConnectionError, TimeoutError } from '../../../src/errors/index.js';
+import { connectSocket } from '../../../src/transport/connect.js';
+import type { FrameCodec } from '../../../src/transport/frame-codec.js';
+import { FrameReader } from '../../../src/transport/frame-reader.js';
+import { FramedConnection, type FramedConnectionOptions } from '../../../src/transport/framed-connection.js';
+import { lengthPrefixedCodec } from '../../../src/transport/length-prefixed-codec.js';
+
+// ---- test servers (in-process, 127.0.0.1, port 0) -------------------------------------------------
+
+interface TestServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const servers: TestServer[] = [];
+const connections: FramedConnection<unknown, unknown>[] = [];
+
+afterEach(async () => {
+  await Promise.all(connections.splice(0).map((connection) => connection.close({ timeoutMs: 0 })));
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+function closed(socket: Socket): Promise<void> {
+  return socket.closed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve()));
+}
+
+async function startServer(onSocket: (socket: Socket) => void): Promise<TestServer> {
+  const sockets: Socket[] = [];
+  const server: Server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    sockets.push(socket);
+    onSocket(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const testServer: TestServer = {
+    port: (server.address() as net.AddressInfo).port,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(sockets.map(closed));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  servers.push(testServer);
+  return testServer;
+}
+
+function readFrames<Res>(
+  socket: Socket,
+  codec: FrameCodec<never, Res>,
+  onFrame: (message: Res) => void,
+): void {
+  const reader = new FrameReader(codec);
+  socket.on('data', (chunk: Buffer) => {
+    reader.push(chunk);
+    for (let frame = reader.next(); frame !== undefined; frame = reader.next()) onFrame(codec.decode(frame));
+  });
+}
+
+async function open<Req, Res>(
+  server: TestServer,
+  options: FramedConnectionOptions<Req, Res>,
+): Promise<{ connection: FramedConnection<Req, Res>; socket: Socket }> {
+  const socket = await connectSocket({ host: '127.0.0.1', port: server.port });
+  const connection = new FramedConnection(socket, options);
+  connections.push(connection as FramedConnection<unknown, unknown>);
+  return { connection, socket };
+}
+
+function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** Lets the event loop run I/O a few times: a slow consumer. */
+async function yieldToIo(turns: number): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+// ---- a ZTeraDB-like protocol: 4-byte BE length, JSON payload, answers end with code 1544 -------------
+
+interface Frame {
+  response_code: number;
+  tag?: string;
+  seq?: number;
+  filler?: string;
+}
+const QUERY_COMPLETE = 1544;
+const be = lengthPrefixedCodec({ endian: 'be', maxFrameBytes: 1 << 22 });
+
+function jsonCodec(onDecode?: () => void): FrameCodec<object, Frame> {
+  return {
+    maxFrameBytes: be.maxFrameBytes,
+    frameLength: be.frameLength,
+    decode(frame) {
+      onDecode?.();
+      return JSON.parse(be.decode(frame).toString()) as Frame;
+    },
+    encode: (message) => be.encode(Buffer.from(JSON.stringify(message)), undefined),
+  };
+}
+const json = jsonCodec();
+const isLast = (frame: Frame): boolean => frame.response_code === QUERY_COMPLETE;
+
+interface Query {
+  tag: string;
+  rows: number;
+  fillerBytes?: number;
+  /** 'stall': send the rows, then nothing. 'end': send the rows, then close the socket. */
+  after?: 'stall' | 'end';
+}
+
+function rowFrames(query: Query): Buffer[] {
+  const filler = 'f'.repeat(query.fillerBytes ?? 0);
+  const frames: Buffer[] = [];
+  for (let seq = 0; seq < query.rows; seq++) {
+    frames.push(...[json.encode({ response_code: 7, tag: query.tag, seq, filler }, undefined)].flat());
+  }
+  if (query.after === undefined) {
+    frames.push(...[json.encode({ response_code: QUERY_COMPLETE, tag: query.tag }, undefined)].flat());
+  }
+  return frames;
+}
+
+/** Answers each query with its rows and a QUERY_COMPLETE frame. */
+function queryServer(received: Query[] = []): Promise<TestServer> {
+  return startServer((socket) => {
+    readFrames(socket, jsonCodec() as FrameCodec<never, unknown>, (message) => {
+      const query = message as Query;
+      received.push(query);
+      socket.write(Buffer.concat(rowFrames(query)));
+      if (query.after === 'end') socket.end();
+    });
+  });
+}
+
+async function collect(stream: AsyncIterable<Frame>): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  for await (const frame of stream) frames.push(frame);
+  return frames;
+}
+
+// ---- tests ------------------------------------------------------------------------------------------
+
+describe('FramedConnection.requestStream', () => {
+  it('yields every frame of the answer, the last one included', async () => {
+    const server = await queryServer();
+    const { connection } = await open(server, { codec: json, correlation: { mode: 'in-order' } });
+    const frames = await collect(connection.requestStream({ tag: 'q', rows: 3 }, { isLast }));
+    expect(frames.map((frame) => [frame.response_code, frame.seq])).toEqual([
+      [7, 0],
+      [7, 1],
+      [7, 2],
+      [QUERY_COMPLETE, undefined],
+    ]);
+    expect(connection.pendingCount).toBe(0);
+  });
+
+  it('requestStream with highWaterMark pauses the socket and resumes as the consumer reads', async () => {
+    let decoded = 0;
+    const codec = jsonCodec(() => {
+      decoded += 1;
+    });
+    const server = await queryServer();
+    const { connection, socket } = await open(server, { codec, correlation: { mode: 'in-order' } });
+    const paused = signal();
+    let pauses = 0;
+    let resumes = 0;
+    const pause = socket.pause.bind(socket);
+    const resume = socket.resume.bind(socket);
+    socket.pause = () => {
+      pauses += 1;
+      paused.resolve();
+      return pause();
+    };
+    socket.resume = () => {
+      resumes += 1;
+      return resume();
+    };
+
+    const highWaterMark = 2;
+    const rows = 60;
+    const stream = connection.requestStream(
+      { tag: 'big', rows, fillerBytes: 64 * 1024 },
+      { isLast, highWaterMark },
+    );
+    const seqs: number[] = [];
+    let consumed = 0;
+    let maxAhead = 0;
+    const first = await stream.next();
+    consumed += 1;
+    seqs.push((first.value as Frame).seq as number);
+    await paused.promise;
+    expect(socket.isPaused()).toBe(true);
+    for await (const frame of stream) {
+      consumed += 1;
+      maxAhead = Math.max(maxAhead, decoded - consumed);
+      if (frame.seq !== undefined) seqs.push(frame.seq);
+      await yieldToIo(3); // a slow consumer: the server would race ahead without the pause
+    }
+    expect(seqs).toEqual(Array.from({ length: rows }, (_, i) => i));
+    expect(consumed).toBe(rows + 1);
+    // Never more than highWaterMark + 1 frames decoded ahead of the consumer.
+    expect(maxAhead).toBeLessThanOrEqual(highWaterMark + 1);
+    expect(pauses).toBeGreaterThan(1);
+    expect(resumes).toBeGreaterThan(1);
+    expect(socket.isPaused()).toBe(false);
+    // Still usable afterwards.
+    expect(await collect(connection.requestStream({ tag: 'after', rows: 1 }, { isLast }))).toHaveLength(2);
+  });
+
+  it('early break drains the rest of the answer and keeps the connection usable', async () => {
+    const late: Frame[] = [];
+    const lastLate = signal();
+    const server = await queryServer();
+    const { connection } = await open(server, {
+      codec: json,
+      correlation: { mode: 'in-order' },
+      onUnmatched: (frame, info) => {
+        expect(info.reason).toBe('late');
+        late.push(frame);
+        if (isLast(frame)) lastLate.resolve();
+      },
+    });
+    const seen: number[] = [];
+    for await (const frame of connection.requestStream(
+      { tag: 'first', rows: 50, fillerBytes: 1024 },
+      { isLast, highWaterMark: 2 },
+    )) {
+      seen.push(frame.seq as number);
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual([0, 1, 2]);
+    expect(connection.isOpen).toBe(true);
+    // The next answer is the next query's, not leftovers of the first.
+    const next = await collect(connection.requestStream({ tag: 'second', rows: 2 }, { isLast }));
+    expect(next.map((frame) => [frame.tag, frame.seq])).toEqual([
+      ['second', 0],
+      ['second', 1],
+      ['second', undefined],
+    ]);
+    await lastLate.promise;
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((frame) => frame.tag === 'first')).toBe(true);
+    expect(connection.pendingCount).toBe(0);
+  });
+
+  it("onEarlyExit 'destroy' closes the connection on break", async () => {
+    const server = await queryServer();
+    let closeCalls = 0;
+    let closeError: ConnError | undefined = new ConnectionError('not called');
+    const { connection } = await open(server, {
+      codec: json,
+      correlation: { mode: 'in-order' },
+      onClose: (error) => {
+        closeCalls += 1;
+        closeError = error;
+      },
+    });
+    for await (const frame of connection.requestStream(
+      { tag: 'q', rows: 20 },
+      { isLast, onEarlyExit: 'destroy' },
+    )) {
+      expect(frame.seq).toBe(0);
+      break;
+    }
+    expect(connection.isOpen).toBe(false);
+    await connection.closed;
+    expect(closeCalls).toBe(1);
+    expect(closeError).toBeUndefined();
+  });
+
+  it('nothing is sent before the first next()', async () => {
+    const received: Query[] = [];
+    const server = await queryServer(received);
+    const { connection } = await open(server, { codec: json, correlation: { mode: 'in-order' } });
+    const unused = connection.requestStream({ tag: 'never', rows: 1 }, { isLast });
+    await collect(connection.requestStream({ tag: 'used', rows: 1 }, { isLast }));
+    expect(received.map((query) => query.tag)).toEqual(['used']);
+    await unused.return?.();
+    expect(await unused.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('a stream timeout throws TimeoutError and destroys the in-order connection', async () => {
+    const server = await queryServer();
+    const { connection } = await open(server, { codec: json, correlation: { mode: 'in-order' } });
+    const stream = connection.requestStream({ tag: 'q', rows: 2, after: 'stall' }, { isLast, timeoutMs: 50 });
+    expect((await stream.next()).value?.seq).toBe(0);
+    expect((await stream.next()).value?.seq).toBe(1);
+    let thrown: unknown;
+    try {
+      await stream.next();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TimeoutError);
+    expect((thrown as TimeoutError).code).toBe('CONN_REQUEST_TIMEOUT');
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+    await connection.closed;
+    expect(connection.isOpen).toBe(false);
+  });
+
+  it('abort via signal ends the stream with AbortError', async () => {
+    const server = await queryServer();
+    const { connection } = await open(server, {
+      codec: json,
+      correlation: { mode: 'in-order' },
+      onAbandoned: 'discard',
+    });
+    const controller = new AbortController();
+    const stream = connection.requestStream(
+      { tag: 'q', rows: 2, after: 'stall' },
+      { isLast, signal: controller.signal },
+    );
+    expect((await stream.next()).value?.seq).toBe(0);
+    controller.abort();
+    await expect(stream.next()).rejects.toBeInstanceOf(AbortError);
+    // 'discard' kept the connection, waiting for the rest of that answer.
+    expect(connection.isOpen).toBe(true);
+  });
+
+  it('a connection closed mid-stream yields the frames received, then ConnectionError', async () => {
+    const server = await queryServer();
+    const { connection } = await open(server, { codec: json, correlation: { mode: 'in-order' } });
+    const frames: Frame[] = [];
+    let thrown: unknown;
+    try {
+      for await (const frame of connection.requestStream({ tag: 'q', rows: 3, after: 'end' }, { isLast })) {
+        frames.push(frame);
+      }
+    } catch (error) {
+      thrown = error;
+    }
+    expect(frames.map((frame) => frame.seq)).toEqual([0, 1, 2]);
+    expect(thrown).toBeInstanceOf(ConnectionError);
+    expect((thrown as ConnectionError).code).toBe('CONN_CONNECTION_CLOSED');
+    expect((thrown as ConnectionError).retryable).toBe(false);
+  });
+
+  it('streams of different ids interleave in by-id mode', async () => {
+    // Frames: 4-byte BE length, then 2-byte id, then 1-byte "last" flag, then text.
+    interface Tagged {
+      id: number;
+      last: boolean;
+      text: string;
+    }
+    const tagged: FrameCodec<string, Tagged> = {
+      maxFrameBytes: 1024,
+      frameLength: be.frameLength,
+      decode(frame) {
+        const body = be.decode(frame);
+        return { id: body.readUInt16BE(0), last: body[2] === 1, text: body.subarray(3).toString() };
+      },
+      encode(text, id) {
+        const body = Buffer.alloc(3 + Buffer.byteLength(text));
+        body.writeUInt16BE(id ?? 0, 0);
+        body.write(text, 3);
+        return be.encode(body, undefined);
+      },
+    };
+    const frameFor = (id: number, last: boolean, text: string): Buffer => {
+      const body = Buffer.alloc(3 + Buffer.byteLength(text));
+      body.writeUInt16BE(id, 0);
+      body[2] = last ? 1 : 0;
+      body.write(text, 3);
+      return Buffer.concat([be.encode(body, undefined)].flat());
+    };
+    const server = await startServer((socket) => {
+      const queries: Tagged[] = [];
+      readFrames(socket, tagged, (query) => {
+        queries.push(query);
+        if (queries.length < 2) return;
+        const [a, b] = queries as [Tagged, Tagged];
+        socket.write(
+          Buffer.concat([
+            frameFor(b.id, false, `${b.text}-1`),
+            frameFor(a.id, false, `${a.text}-1`),
+            frameFor(a.id, true, `${a.text}-end`),
+            frameFor(b.id, false, `${b.text}-2`),
+            frameFor(b.id, true, `${b.text}-end`),
+          ]),
+        );
+      });
+    });
+    const { connection } = await open(server, {
+      codec: tagged,
+      correlation: { mode: 'by-id', idOf: (frame: Tagged) => frame.id, maxId: 0xffff },
+    });
+    const options = { isLast: (frame: Tagged) => frame.last };
+    const a = connection.requestStream('a', options);
+    const b = connection.requestStream('b', options);
+    const [firstA, firstB] = await Promise.all([a.next(), b.next()]);
+    const restA: string[] = [];
+    for await (const frame of a) restA.push(frame.text);
+    const restB: string[] = [];
+    for await (const frame of b) restB.push(frame.text);
+    expect([firstA.value?.text, ...restA]).toEqual(['a-1', 'a-end']);
+    expect([firstB.value?.text, ...restB]).toEqual(['b-1', 'b-2', 'b-end']);
+  });
+});

@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import net, { type LookupFunction, type Server, type Socket } from 'node:net';
+import tls, { TLSSocket } from 'node:tls';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ConnError, ConnectionError } from '../../../src/errors/index.js';
+import { type ConnectOptions, connectSocket } from '../../../src/transport/connect.js';
+import { FrameReader } from '../../../src/transport/frame-reader.js';
+import { FramedConnection } from '../../../src/transport/framed-connection.js';
+import { lengthPrefixedCodec } from '../../../src/transport/length-prefixed-codec.js';
+import { readFrame } from '../../../src/transport/read-frame.js';
+import { upgradeToTls } from '../../../src/transport/tls-upgrade.js';
+
+const fixture = (name: string): Buffer =>
+  readFileSync(new URL(`../../fixtures/tls/${name}`, import.meta.url));
+const ca = fixture('ca.pem');
+const serverCert = { cert: fixture('server.pem'), key: fixture('server-key.pem') };
+const selfSigned = { cert: fixture('self-signed.pem'), key: fixture('self-signed-key.pem') };
+const clientCert = { cert: fixture('client.pem'), key: fixture('client-key.pem') };
+
+// ---- test servers (in-process, 127.0.0.1, port 0) -------------------------------------------------
+
+interface TestServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const servers: TestServer[] = [];
+const clients: Socket[] = [];
+const connections: FramedConnection<unknown, unknown>[] = [];
+
+afterEach(async () => {
+  await Promise.all(connections.splice(0).map((connection) => connection.close({ timeoutMs: 0 })));
+  for (const socket of clients.splice(0)) socket.destroy();
+  await Promise.all(clients.map(closed));
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+function closed(socket: Socket): Promise<void> {
+  return socket.closed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve()));
+}
+
+/** Listens on 127.0.0.1:0 and tracks every accepted raw socket, so close() can destroy them. */
+async function listen(server: Server): Promise<TestServer> {
+  const sockets: Socket[] = [];
+  server.on('connection', (socket: Socket) => {
+    socket.on('error', () => {});
+    sockets.push(socket);
+  });
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const testServer: TestServer = {
+    port: (server.address() as net.AddressInfo).port,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(sockets.map(closed));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  servers.push(testServer);
+  return testServer;
+}
+
+const le = lengthPrefixedCodec({ endian: 'le', maxFrameBytes: 1 << 16 });
+/** One length-prefixed frame as a single buffer. */
+const wire = (payload: Buffer): Buffer => Buffer.concat([le.encode(payload, undefined)].flat());
+
+/** Answers each length-prefixed frame with `tls:` + payload, on any duplex socket. */
+function echoFrames(socket: Socket): void {
+  socket.on('error', () => {});
+  const reader = new FrameReader(le);
+  socket.on('data', (chunk: Buffer) => {
+    reader.push(chunk);
+    for (let frame = reader.next(); frame !== undefined; frame = reader.next()) {
+      socket.write(wire(Buffer.concat([Buffer.from('tls:'), le.decode(frame)])));
+    }
+  });
+}
+
+function tlsServer(
+  options: tls.TlsOptions,
+  onSecure: (socket: TLSSocket) => void = echoFrames,
+): Promise<TestServer> {
+  return listen(tls.createServer(options, onSecure));
+}
+
+async function connect(options: ConnectOptions): Promise<Socket> {
+  const socket = await connectSocket(options);
+  clients.push(socket);
+  return socket;
+}
+
+async function failure(promise: Promise<unknown>): Promise<ConnError> {
+  try {
+    const socket = await promise;
+    if (socket instanceof net.Socket) clients.push(socket);
+  } catch (error) {
+    return error as ConnError;
+  }
+  throw new Error('expected a rejection');
+}
+
+const loopbackLookup: LookupFunction = (_hostname, options, callback) => {
+  if ((options as { all?: boolean }).all) {
+    (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [
+      { address: '127.0.0.1', family: 4 },
+    ]);
+  } else callback(null, '127.0.0.1', 4);
+};
+
+async function echoOver(socket: Socket, text: string): Promise<string> {
+  const connection = new FramedConnection(socket, { codec: le, correlation: { mode: 'in-order' } });
+  connections.push(connection as FramedConnection<unknown, unknown>);
+  return (await connection.request(Buffer.from(text))).toString();
+}
+
+// ---- tests ------------------------------------------------------------------------------------------
+
+describe('TLS', () => {
+  it('a self-signed certificate is rejected by default', async () => {
+    const server = await tlsServer(selfSigned);
+    const error = await failure(connectSocket({ host: '127.0.0.1', port: server.port, tls: {} }));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe('CONN_TLS_FAILED');
+    expect(error.retryable).toBe(false);
+    expect(error.details).toMatchObject({
+      host: '127.0.0.1',
+      port: server.port,
+      tlsCode: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    });
+  });
+
+  it('a self-signed certificate is accepted with its CA (itself)', async () => {
+    const server = await tlsServer(selfSigned);
+    const socket = await connect({ host: '127.0.0.1', port: server.port, tls: { ca: selfSigned.cert } });
+    expect(socket).toBeInstanceOf(TLSSocket);
+    expect((socket as TLSSocket).authorized).toBe(true);
+    expect(await echoOver(socket, 'hello')).toBe('tls:hello');
+  });
+
+  it('a certificate signed by a CA is accepted with that CA, and SNI names the host', async () => {
+    let servername: string | false | null | undefined;
+    const server = await tlsServer(serverCert, (socket) => {
+      servername = socket.servername;
+      echoFrames(socket);
+    });
+    const socket = await connect({
+      host: 'localhost',
+      port: server.port,
+      lookup: loopbackLookup,
+      tls: { ca },
+    });
+    expect(await echoOver(socket, 'sni')).toBe('tls:sni');
+    expect(servername).toBe('localhost');
+    expect((socket as TLSSocket).getProtocol()).toMatch(/^TLSv1\.[23]$/);
+  });
+
+  it('sends no SNI for an IP address and still verifies the IP', async () => {
+    let servername: string | false | null | undefined = 'unset';
+    const server = await tlsServer(serverCert, (socket) => {
+      servername = socket.servername;
+      echoFrames(socket);
+    });
+    const socket = await connect({ host: '127.0.0.1', port: server.port, tls: { ca } });
+    expect(await echoOver(socket, 'ip')).toBe('tls:ip');
+    expect(servername).toBeFalsy();
+  });
+
+  it('a certificate from another CA is rejected', async () => {
+    const server = await tlsServer(serverCert);
+    const error = await failure(
+      connectSocket({ host: '127.0.0.1', port: server.port, tls: { ca: selfSigned.cert } }),
+    );
+    expect(error.code).toBe('CONN_TLS_FAILED');
+    expect(error.retryable).toBe(false);
+  });
+
+  it('a certificate for another name is rejected', async () => {
+    const server = await tlsServer(serverCert);
+    const error = await failure(
+      connectSocket({
+        host: 'db.example.com',
+        port: server.port,
+        lookup: loopbackLookup,
+        tls: { ca },
+      }),
+    );
+    expect(error.code).toBe('CONN_TLS_FAILED');
+    expect(error.details).toMatchObject({ tlsCode: 'ERR_TLS_CERT_ALTNAME_INVALID', host: 'db.example.com' });
+    expect(error.retryable).toBe(false);
+  });
+
+  it('rejectUnauthorized: false accepts an unknown certificate', async () => {
+    const server = await tlsServer(selfSigned);
+    const socket = await connect({
+      host: '127.0.0.1',
+      port: server.port,
+      tls: { rejectUnauthorized: false },
+    });
+    expect((socket as TLSSocket).authorized).toBe(false);
+    expect(await echoOver(socket, 'insecure')).toBe('tls:insecure');
+  });
+
+  it('mutual TLS sends the client certificate', async () => {
+    let peerName: string | undefined;
+    const server = await tlsServer(
+      { ...serverCert, ca, requestCert: true, rejectUnauthorized: true },
+      (socket) => {
+        peerName = String(socket.getPeerCertificate().subject.CN);
+        echoFrames(socket);
+      },
+    );
+    const socket = await connect({ host: '127.0.0.1', port: server.port, tls: { ca, ...clientCert } });
+    expect(await echoOver(socket, 'mtls')).toBe('tls:mtls');
+    expect(peerName).toBe('conn test client');
+  });
+});
+
+// ApertureDB-style: a cleartext 12-byte hello exchange, then TLS on the same socket.
+describe('cleartext-then-TLS upgrade', () => {
+  const helloBody = (version: number, protocol: number): Buffer => {
+    const body = Buffer.alloc(8);
+    body.writeUInt32LE(version, 0);
+    body.writeUInt32LE(protocol, 4);
+    return body;
+  };
+
+  /** Reads the client's hello, answers it, then runs TLS on the same socket. */
+  function helloThenTlsServer(cert: { cert: Buffer; key: Buffer }): Promise<TestServer> {
+    return listen(
+      net.createServer((socket) => {
+        const reader = new FrameReader(le);
+        const onData = (chunk: Buffer): void => {
+          reader.push(chunk);
+          const frame = reader.next();
+          if (frame === undefined) return;
+          socket.off('data', onData);
+          socket.pause();
+          const body = le.decode(frame);
+          const protocol = body.readUInt32LE(4);
+          socket.write(wire(helloBody(1, protocol & 2)));
+          const secure = new TLSSocket(socket, { isServer: true, ...cert });
+          echoFrames(secure);
+        };
+        socket.on('data', onData);
+      }),
+    );
+  }
+
+  const helloHandshake =
+    (tlsOptions: { ca?: Buffer }): ConnectOptions['handshake'] =>
+    async (socket, signal, target) => {
+      socket.write(wire(helloBody(1, 2)));
+      const reply = await readFrame(socket, le, signal);
+      if (reply.readUInt32LE(0) !== 1 || reply.readUInt32LE(4) !== 2) throw new Error('server refused TLS');
+      return upgradeToTls(socket, { ...tlsOptions, host: target.host, port: target.port }, signal);
+    };
+
+  it('a cleartext-then-TLS upgrade: hello exchange, then framed request/response inside TLS', async () => {
+    const server = await helloThenTlsServer(serverCert);
+    const socket = await connect({ host: '127.0.0.1', port: server.port, handshake: helloHandshake({ ca }) });
+    expect(socket).toBeInstanceOf(TLSSocket);
+    expect((socket as TLSSocket).encrypted).toBe(true);
+    expect((socket as TLSSocket).authorized).toBe(true);
+    expect(await echoOver(socket, 'inside tls')).toBe('tls:inside tls');
+  });
+
+  it('a certificate failure during the upgrade is CONN_TLS_FAILED and closes the socket', async () => {
+    const server = await helloThenTlsServer(selfSigned);
+    const error = await failure(
+      connectSocket({ host: '127.0.0.1', port: server.port, handshake: helloHandshake({ ca }) }),
+    );
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe('CONN_TLS_FAILED');
+    expect(error.retryable).toBe(false);
+  });
+});
