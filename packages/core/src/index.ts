@@ -36,6 +36,7 @@ export {
   type ConnErrorCode,
   type ConnErrorOptions,
   ConnectionError,
+  defineErrorClass,
   type ErrorDetails,
   isConnError,
   PoolClosedError,

@@ -98,8 +98,11 @@ export function isConnError(value: unknown): value is ConnError {
 
 /**
  * Sets a class's `name`, default code and default retryability on its prototype, so subclasses
- * need no constructor boilerplate and cross-copy `instanceof` can match by name.
- * @internal
+ * need no constructor boilerplate and cross-copy `instanceof` can match by name. Drivers call it
+ * once after declaring each error class.
+ * @example
+ * export class InsertError extends QueryError {}
+ * defineErrorClass(InsertError, 'InsertError', 'CONN_SIRIDB_INSERT', false);
  */
 export function defineErrorClass(
   errorClass: abstract new (...args: never[]) => ConnError,

@@ -47,9 +47,9 @@ defineErrorClass(QueryError, 'QueryError', 'CONN_QUERY', false);
 /** Options for {@link ServerError}: the server's own code and message are kept verbatim. */
 export interface ServerErrorOptions extends ConnErrorOptions {
   /** The raw code the server sent (a number, SQLSTATE, status string ...). */
-  serverCode?: string | number;
+  serverCode?: string | number | undefined;
   /** The raw message the server sent. */
-  serverMessage?: string;
+  serverMessage?: string | undefined;
 }
 
 /** The server reported a failure of its own. Keeps the raw server code and message. */

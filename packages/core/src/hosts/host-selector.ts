@@ -79,6 +79,17 @@ export class HostSelector<H extends HostSpec> {
     this.#inactiveUntil.delete(host);
   }
 
+  /** Milliseconds until the first inactive host is back in rotation; `undefined` when none sits out. */
+  nextActiveInMs(): number | undefined {
+    let soonest: number | undefined;
+    for (const host of [...this.#inactiveUntil.keys()]) {
+      if (!this.isInactive(host)) continue;
+      const remaining = (this.#inactiveUntil.get(host) as number) - this.#now();
+      soonest = soonest === undefined ? remaining : Math.min(soonest, remaining);
+    }
+    return soonest;
+  }
+
   /** True while `host` sits out after `markInactive`. */
   isInactive(host: H): boolean {
     const until = this.#inactiveUntil.get(host);

@@ -49,11 +49,7 @@ export class FrameReader {
     if (this.#frameLength === undefined) {
       if (this.#buffered === 0) return undefined;
       let length = this.#codec.frameLength(this.#first());
-      if (length === undefined && this.#chunks.length - this.#head > 1) {
-        // The header is cut between chunks: merge what is buffered (a few bytes plus one chunk).
-        this.#mergeAll();
-        length = this.#codec.frameLength(this.#first());
-      }
+      if (length === undefined && this.#chunks.length - this.#head > 1) length = this.#lengthAcrossChunks();
       if (length === undefined) {
         if (this.#buffered > this.#codec.maxFrameBytes)
           throw tooLarge(this.#buffered, this.#codec.maxFrameBytes);
@@ -94,9 +90,29 @@ export class FrameReader {
     return this.#chunks.slice(this.#head);
   }
 
-  #mergeAll(): void {
-    this.#chunks = [Buffer.concat(this.#live(), this.#buffered)];
-    this.#head = 0;
+  /**
+   * The header is cut between chunks: show the codec a copy of the first chunk plus a few bytes
+   * of the next ones, growing until it can tell the length. Copying a bounded prefix (not every
+   * buffered byte) keeps a backlog of many frames linear to read.
+   */
+  #lengthAcrossChunks(): number | undefined {
+    const firstLength = this.#first().length;
+    for (let extra = 64; ; extra *= 2) {
+      const size = Math.min(firstLength + extra, this.#buffered);
+      const length = this.#codec.frameLength(this.#prefix(size));
+      if (length !== undefined || size === this.#buffered) return length;
+    }
+  }
+
+  /** A copy of the first `size` buffered bytes. */
+  #prefix(size: number): Buffer {
+    const prefix = Buffer.allocUnsafe(size);
+    let filled = 0;
+    for (let i = this.#head; filled < size; i++) {
+      const chunk = this.#chunks[i] as Buffer;
+      filled += chunk.copy(prefix, filled, 0, Math.min(chunk.length, size - filled));
+    }
+    return prefix;
   }
 
   #take(length: number): Buffer {

@@ -101,3 +101,19 @@ describe('HostSelector', () => {
     expect((caught as ConfigError).field).toBe(field);
   });
 });
+
+describe('HostSelector.nextActiveInMs', () => {
+  it('tells how long until the first inactive host is back', () => {
+    let clock = 1_000;
+    const selector = new HostSelector([a, b], { inactiveMs: 500, now: () => clock });
+    expect(selector.nextActiveInMs()).toBeUndefined();
+    selector.markInactive(a);
+    clock += 100;
+    selector.markInactive(b, 1_000);
+    expect(selector.nextActiveInMs()).toBe(400);
+    clock += 400;
+    expect(selector.nextActiveInMs()).toBe(600);
+    clock += 600;
+    expect(selector.nextActiveInMs()).toBeUndefined();
+  });
+});

@@ -1,103 +1,25 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import type { LookupAddress } from 'node:dns';
-import net, { type LookupFunction, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventPublisher } from '../../../src/diagnostics.js';
 import {
   AbortError,
   AuthenticationError,
   ConfigError,
-  type ConnError,
   ConnectionError,
   TimeoutError,
 } from '../../../src/errors/index.js';
 import { type ConnectOptions, connectSocket } from '../../../src/transport/connect.js';
 import { lengthPrefixedCodec } from '../../../src/transport/length-prefixed-codec.js';
 import { readFrame } from '../../../src/transport/read-frame.js';
-
-// ---- test servers (in-process, 127.0.0.1, port 0) -------------------------------------------------
-
-interface TestServer {
-  readonly port: number;
-  /** Resolves with the n-th accepted socket (0-based). */
-  accepted(index?: number): Promise<Socket>;
-  close(): Promise<void>;
-}
-
-const servers: TestServer[] = [];
-const clients: Socket[] = [];
+import { closeClients, connect, failure } from '../../support/client-sockets.js';
+import { loopbackLookup } from '../../support/loopback-lookup.js';
+import { closeServers, startServer, unusedPort } from '../../support/loopback-server.js';
+import { closed } from '../../support/settle.js';
 
 afterEach(async () => {
-  for (const socket of clients.splice(0)) socket.destroy();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await closeClients();
+  await closeServers();
 });
-
-function closed(socket: Socket): Promise<void> {
-  return socket.closed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve()));
-}
-
-/** By default the server reads and ignores everything (so it sees the client's FIN). */
-async function startServer(
-  onSocket: (socket: Socket) => void = (socket) => socket.resume(),
-): Promise<TestServer> {
-  const sockets: Socket[] = [];
-  const waiters = new Map<number, (socket: Socket) => void>();
-  const server: Server = net.createServer((socket) => {
-    socket.on('error', () => {});
-    sockets.push(socket);
-    waiters.get(sockets.length - 1)?.(socket);
-    onSocket(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const testServer: TestServer = {
-    port: (server.address() as net.AddressInfo).port,
-    accepted(index = 0) {
-      const socket = sockets[index];
-      if (socket !== undefined) return Promise.resolve(socket);
-      return new Promise((resolve) => waiters.set(index, resolve));
-    },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(sockets.map(closed));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  servers.push(testServer);
-  return testServer;
-}
-
-async function connect(options: ConnectOptions): Promise<Socket> {
-  const socket = await connectSocket(options);
-  clients.push(socket);
-  return socket;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnError> {
-  try {
-    const socket = await promise;
-    if (socket instanceof net.Socket) clients.push(socket);
-  } catch (error) {
-    return error as ConnError;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** A port nothing listens on: bound once, then released. */
-async function unusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** A `lookup` answering 127.0.0.1 for any name (handles `all: true`, used by Node 20's family autoselection). */
-const loopbackLookup: LookupFunction = (_hostname, options, callback) => {
-  const address: LookupAddress = { address: '127.0.0.1', family: 4 };
-  if ((options as { all?: boolean }).all)
-    (callback as (e: null, a: LookupAddress[]) => void)(null, [address]);
-  else callback(null, address.address, address.family);
-};
 
 const hello = lengthPrefixedCodec({ endian: 'le', maxFrameBytes: 64 });
 

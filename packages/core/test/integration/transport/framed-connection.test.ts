@@ -1,4 +1,4 @@
-import net, { type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -9,109 +9,26 @@ import {
 } from '../../../src/errors/index.js';
 import { connectSocket } from '../../../src/transport/connect.js';
 import type { FrameCodec } from '../../../src/transport/frame-codec.js';
-import { FrameReader } from '../../../src/transport/frame-reader.js';
-import {
-  FramedConnection,
-  type FramedConnectionOptions,
-  type UnmatchedInfo,
-} from '../../../src/transport/framed-connection.js';
+import { FramedConnection, type UnmatchedInfo } from '../../../src/transport/framed-connection.js';
 import { lengthPrefixedCodec } from '../../../src/transport/length-prefixed-codec.js';
-
-// ---- test servers (in-process, 127.0.0.1, port 0) -------------------------------------------------
-
-interface TestServer {
-  readonly port: number;
-  /** Resolves with the n-th accepted socket (0-based). */
-  accepted(index?: number): Promise<Socket>;
-  close(): Promise<void>;
-}
-
-const servers: TestServer[] = [];
-const connections: FramedConnection<unknown, unknown>[] = [];
+import { closeConnections, closeLog, open } from '../../support/framed-connections.js';
+import { encodeFrame, readFrames } from '../../support/frames.js';
+import { closeServers, startServer, type TestServer } from '../../support/loopback-server.js';
+import { closed, rejection, signal } from '../../support/settle.js';
 
 afterEach(async () => {
-  await Promise.all(connections.splice(0).map((connection) => connection.close({ timeoutMs: 0 })));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await closeConnections();
+  await closeServers();
 });
-
-function closed(socket: Socket): Promise<void> {
-  return socket.closed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve()));
-}
-
-async function startServer(onSocket: (socket: Socket) => void): Promise<TestServer> {
-  const sockets: Socket[] = [];
-  const waiters = new Map<number, (socket: Socket) => void>();
-  const server: Server = net.createServer((socket) => {
-    socket.on('error', () => {});
-    sockets.push(socket);
-    waiters.get(sockets.length - 1)?.(socket);
-    onSocket(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const testServer: TestServer = {
-    port: (server.address() as net.AddressInfo).port,
-    accepted(index = 0) {
-      const socket = sockets[index];
-      if (socket !== undefined) return Promise.resolve(socket);
-      return new Promise((resolve) => waiters.set(index, resolve));
-    },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(sockets.map(closed));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  servers.push(testServer);
-  return testServer;
-}
-
-/** Calls `onFrame` for each frame the peer sends (server side). */
-function readFrames<Res>(
-  socket: Socket,
-  codec: FrameCodec<never, Res>,
-  onFrame: (message: Res) => void,
-): void {
-  const reader = new FrameReader(codec);
-  socket.on('data', (chunk: Buffer) => {
-    reader.push(chunk);
-    for (let frame = reader.next(); frame !== undefined; frame = reader.next()) onFrame(codec.decode(frame));
-  });
-}
-
-async function open<Req, Res>(
-  server: TestServer,
-  options: FramedConnectionOptions<Req, Res>,
-): Promise<{ connection: FramedConnection<Req, Res>; socket: Socket }> {
-  const socket = await connectSocket({ host: '127.0.0.1', port: server.port });
-  const connection = new FramedConnection(socket, options);
-  connections.push(connection as FramedConnection<unknown, unknown>);
-  return { connection, socket };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConnError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ConnError;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** A promise with its resolve function, to wait on events instead of time. */
-function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
 
 // ---- codecs ---------------------------------------------------------------------------------------
 
 const le = lengthPrefixedCodec({ endian: 'le', maxFrameBytes: 1 << 20 });
 /** One length-prefixed frame as a single buffer. */
-const wire = (payload: Buffer): Buffer => Buffer.concat([le.encode(payload, undefined)].flat());
+const wire = (payload: Buffer): Buffer => encodeFrame(le, payload);
 const text = (value: string): Buffer => Buffer.from(value);
+/** Length-prefixed frames answered in order: what most tests open with. */
+const inOrder = { codec: le, correlation: { mode: 'in-order' } } as const;
 
 /** SiriDB-style package: 8-byte LE header with pid and check byte. */
 interface Package {
@@ -159,7 +76,7 @@ function echoServer(prefix = ''): Promise<TestServer> {
 describe('FramedConnection (in-order)', () => {
   it('sends requests and resolves answers in order', async () => {
     const server = await echoServer('re:');
-    const { connection } = await open(server, { codec: le, correlation: { mode: 'in-order' } });
+    const { connection } = await open(server, inOrder);
     const answers = await Promise.all(['a', 'b', 'c'].map((value) => connection.request(text(value))));
     expect(answers.map(String)).toEqual(['re:a', 're:b', 're:c']);
     expect(connection.pendingCount).toBe(0);
@@ -175,7 +92,7 @@ describe('FramedConnection (in-order)', () => {
         }
       });
     });
-    const { connection, socket } = await open(server, { codec: le, correlation: { mode: 'in-order' } });
+    const { connection, socket } = await open(server, inOrder);
     let chunks = 0;
     socket.on('data', () => {
       chunks += 1;
@@ -195,7 +112,7 @@ describe('FramedConnection (in-order)', () => {
         }
       });
     });
-    const { connection, socket } = await open(server, { codec: le, correlation: { mode: 'in-order' } });
+    const { connection, socket } = await open(server, inOrder);
     const chunkSizes: number[] = [];
     socket.on('data', (chunk: Buffer) => chunkSizes.push(chunk.length));
     const answers = await Promise.all(['1', '2', '3'].map((value) => connection.request(text(value))));
@@ -243,15 +160,8 @@ describe('FramedConnection (in-order)', () => {
         if (seen === 3) socket.resetAndDestroy();
       });
     });
-    let closeError: ConnError | undefined;
-    const { connection } = await open(server, {
-      codec: le,
-      correlation: { mode: 'in-order' },
-      maxInFlight: 3,
-      onClose: (error) => {
-        closeError = error;
-      },
-    });
+    const closes = closeLog();
+    const { connection } = await open(server, { ...inOrder, maxInFlight: 3, onClose: closes.onClose });
     const written = ['a', 'b', 'c'].map((value) => rejection(connection.request(text(value))));
     const notWritten = rejection(connection.request(text('d'))); // waits for a slot (maxInFlight 3)
     for (const error of await Promise.all(written)) {
@@ -264,8 +174,8 @@ describe('FramedConnection (in-order)', () => {
     expect(unsent.code).toBe('CONN_CONNECTION_CLOSED');
     expect(unsent.retryable).toBe(true);
     expect(unsent.details).toMatchObject({ written: false });
-    expect(closeError).toBeInstanceOf(ConnectionError);
-    expect((closeError?.cause as NodeJS.ErrnoException | undefined)?.code).toBe('ECONNRESET');
+    expect(closes.error).toBeInstanceOf(ConnectionError);
+    expect((closes.error?.cause as NodeJS.ErrnoException | undefined)?.code).toBe('ECONNRESET');
     expect(connection.isOpen).toBe(false);
     const later = await rejection(connection.request(text('e')));
     expect(later.code).toBe('CONN_CONNECTION_CLOSED');
@@ -274,32 +184,20 @@ describe('FramedConnection (in-order)', () => {
 
   it('reports a peer that closes the connection through onClose', async () => {
     const server = await startServer((socket) => socket.end());
-    let closeError: ConnError | undefined;
-    const { connection } = await open(server, {
-      codec: le,
-      correlation: { mode: 'in-order' },
-      onClose: (error) => {
-        closeError = error;
-      },
-    });
+    const closes = closeLog();
+    const { connection } = await open(server, { ...inOrder, onClose: closes.onClose });
     await connection.closed;
-    expect(closeError?.code).toBe('CONN_CONNECTION_CLOSED');
+    expect(closes.error?.code).toBe('CONN_CONNECTION_CLOSED');
     expect(connection.isOpen).toBe(false);
   });
 
   it('an unsolicited frame is a ProtocolError that closes the connection', async () => {
     const server = await startServer((socket) => socket.write(wire(text('surprise'))));
-    let closeError: ConnError | undefined;
-    const { connection } = await open(server, {
-      codec: le,
-      correlation: { mode: 'in-order' },
-      onClose: (error) => {
-        closeError = error;
-      },
-    });
+    const closes = closeLog();
+    const { connection } = await open(server, { ...inOrder, onClose: closes.onClose });
     await connection.closed;
-    expect(closeError).toBeInstanceOf(ProtocolError);
-    expect(closeError?.code).toBe('CONN_PROTOCOL');
+    expect(closes.error).toBeInstanceOf(ProtocolError);
+    expect(closes.error?.code).toBe('CONN_PROTOCOL');
   });
 
   it('a decode failure destroys the connection with a ProtocolError', async () => {
@@ -321,7 +219,7 @@ describe('FramedConnection (in-order)', () => {
 
   it('rejects a request whose encoding fails without touching the connection', async () => {
     const server = await echoServer();
-    const { connection } = await open(server, { codec: le, correlation: { mode: 'in-order' } });
+    const { connection } = await open(server, inOrder);
     const error = await rejection(connection.request('not a buffer' as unknown as Buffer));
     expect(error).toBeInstanceOf(TypeError);
     expect((await connection.request(text('ok'))).toString()).toBe('ok');
@@ -341,7 +239,7 @@ describe('FramedConnection (in-order)', () => {
       });
       socket.pause(); // adding the 'data' listener resumed it
     });
-    const { connection, socket } = await open(server, { codec: le, correlation: { mode: 'in-order' } });
+    const { connection, socket } = await open(server, inOrder);
     await server.accepted();
     // Watch every write the connection makes: none may happen while the socket asks to drain.
     let writesWhileFull = 0;
@@ -371,14 +269,8 @@ describe('FramedConnection (in-order)', () => {
 
   it('per-request timeout: rejects with TimeoutError and destroys the out-of-sync connection', async () => {
     const server = await startServer(() => {}); // never answers
-    let closeError: ConnError | undefined;
-    const { connection } = await open(server, {
-      codec: le,
-      correlation: { mode: 'in-order' },
-      onClose: (error) => {
-        closeError = error;
-      },
-    });
+    const closes = closeLog();
+    const { connection } = await open(server, { ...inOrder, onClose: closes.onClose });
     const other = rejection(connection.request(text('first')));
     // A 0 ms deadline fires after the request was written (writing is synchronous).
     const error = await rejection(connection.request(text('slow'), { timeoutMs: 0 }));
@@ -388,8 +280,8 @@ describe('FramedConnection (in-order)', () => {
     expect(error.retryable).toBe(false);
     const otherError = await other;
     expect(otherError.code).toBe('CONN_CONNECTION_CLOSED');
-    expect(closeError?.code).toBe('CONN_CONNECTION_CLOSED');
-    expect(closeError?.cause).toBeInstanceOf(TimeoutError);
+    expect(closes.error?.code).toBe('CONN_CONNECTION_CLOSED');
+    expect(closes.error?.cause).toBeInstanceOf(TimeoutError);
     expect(connection.isOpen).toBe(false);
     await connection.closed;
   });
@@ -409,8 +301,7 @@ describe('FramedConnection (in-order)', () => {
     });
     const unmatched: [string, UnmatchedInfo][] = [];
     const { connection } = await open(server, {
-      codec: le,
-      correlation: { mode: 'in-order' },
+      ...inOrder,
       onAbandoned: 'discard',
       onUnmatched: (response, info) => unmatched.push([response.toString(), info]),
     });
@@ -430,11 +321,7 @@ describe('FramedConnection (in-order)', () => {
         if (payload.toString() !== 'first') socket.write(wire(payload));
       });
     });
-    const { connection } = await open(server, {
-      codec: le,
-      correlation: { mode: 'in-order' },
-      maxInFlight: 1,
-    });
+    const { connection } = await open(server, { ...inOrder, maxInFlight: 1 });
     const first = connection.request(text('first'));
     const waiting = await rejection(connection.request(text('never sent'), { timeoutMs: 10 }));
     expect(waiting).toBeInstanceOf(TimeoutError);
@@ -448,11 +335,7 @@ describe('FramedConnection (in-order)', () => {
 
   it('uses requestTimeoutMs when a call gives none', async () => {
     const server = await startServer(() => {});
-    const { connection } = await open(server, {
-      codec: le,
-      correlation: { mode: 'in-order' },
-      requestTimeoutMs: 5,
-    });
+    const { connection } = await open(server, { ...inOrder, requestTimeoutMs: 5 });
     const error = await rejection(connection.request(text('x')));
     expect(error.code).toBe('CONN_REQUEST_TIMEOUT');
     await connection.closed;
@@ -461,7 +344,7 @@ describe('FramedConnection (in-order)', () => {
   it('abort via signal: rejects with AbortError carrying the reason', async () => {
     const received = signal();
     const server = await startServer((socket) => readFrames(socket, le, () => received.resolve()));
-    const { connection } = await open(server, { codec: le, correlation: { mode: 'in-order' } });
+    const { connection } = await open(server, inOrder);
     const controller = new AbortController();
     const pending = rejection(connection.request(text('pending'), { signal: controller.signal }));
     await received.promise; // the request was written
@@ -481,7 +364,7 @@ describe('FramedConnection (in-order)', () => {
         socket.write(wire(p));
       }),
     );
-    const { connection } = await open(server, { codec: le, correlation: { mode: 'in-order' } });
+    const { connection } = await open(server, inOrder);
     const error = await rejection(connection.request(text('no'), { signal: AbortSignal.abort() }));
     expect(error).toBeInstanceOf(AbortError);
     expect((await connection.request(text('yes'))).toString()).toBe('yes');
@@ -499,16 +382,8 @@ describe('FramedConnection (in-order)', () => {
         if (held.length === 2) twoHeld.resolve();
       });
     });
-    let closeCalls = 0;
-    let closeError: ConnError | undefined = new ConnectionError('not called');
-    const { connection, socket } = await open(server, {
-      codec: le,
-      correlation: { mode: 'in-order' },
-      onClose: (error) => {
-        closeCalls += 1;
-        closeError = error;
-      },
-    });
+    const closes = closeLog();
+    const { connection, socket } = await open(server, { ...inOrder, onClose: closes.onClose });
     const a = connection.request(text('a'));
     const b = connection.request(text('b'));
     await twoHeld.promise;
@@ -527,14 +402,14 @@ describe('FramedConnection (in-order)', () => {
     expect(closeDone).toBe(true);
     expect(socket.closed).toBe(true);
     await serverEnded; // a clean FIN, not a reset
-    expect(closeCalls).toBe(1);
-    expect(closeError).toBeUndefined();
+    expect(closes.calls).toBe(1);
+    expect(closes.error).toBeUndefined();
     expect(connection.close()).toBe(connection.close());
   });
 
   it('close gives up on requests after its timeout and fails them with CONN_CLIENT_CLOSED', async () => {
     const server = await startServer(() => {});
-    const { connection, socket } = await open(server, { codec: le, correlation: { mode: 'in-order' } });
+    const { connection, socket } = await open(server, inOrder);
     const pending = rejection(connection.request(text('never answered')));
     await connection.close({ timeoutMs: 10 });
     const error = await pending;
@@ -548,7 +423,7 @@ describe('FramedConnection (in-order)', () => {
     const server = await echoServer();
     const socket = await connectSocket({ host: '127.0.0.1', port: server.port });
     {
-      await using connection = new FramedConnection(socket, { codec: le, correlation: { mode: 'in-order' } });
+      await using connection = new FramedConnection(socket, inOrder);
       expect((await connection.request(text('hi'))).toString()).toBe('hi');
     }
     expect(socket.closed).toBe(true);
@@ -556,28 +431,22 @@ describe('FramedConnection (in-order)', () => {
 
   it('destroy fails pending requests and reports the error to onClose', async () => {
     const server = await startServer(() => {});
-    let closeError: ConnError | undefined;
-    const { connection } = await open(server, {
-      codec: le,
-      correlation: { mode: 'in-order' },
-      onClose: (error) => {
-        closeError = error;
-      },
-    });
+    const closes = closeLog();
+    const { connection } = await open(server, { ...inOrder, onClose: closes.onClose });
     const pending = rejection(connection.request(text('x')));
     const reason = new ProtocolError('driver found garbage');
     connection.destroy(reason);
     const error = await pending;
     expect(error.code).toBe('CONN_CONNECTION_CLOSED');
     expect(error.cause).toBe(reason);
-    expect(closeError).toBe(reason);
+    expect(closes.error).toBe(reason);
     expect(connection.closeReason).toBe(reason);
     await connection.closed;
   });
 
   it('tracks lastActivityAt on writes and reads', async () => {
     const server = await echoServer();
-    const { connection } = await open(server, { codec: le, correlation: { mode: 'in-order' } });
+    const { connection } = await open(server, inOrder);
     const before = connection.lastActivityAt;
     await connection.request(text('ping'));
     expect(connection.lastActivityAt).toBeGreaterThan(before);
@@ -777,17 +646,15 @@ describe('FramedConnection (by-id)', () => {
         socket.write(frame);
       }),
     );
-    let closeError: ConnError | undefined;
+    const closes = closeLog();
     const { connection } = await open(server, {
       codec: siri,
       correlation: byId(),
-      onClose: (error) => {
-        closeError = error;
-      },
+      onClose: closes.onClose,
     });
     const error = await rejection(connection.request({ type: 0, payload: text('x') }));
     expect(error.code).toBe('CONN_CONNECTION_CLOSED');
     expect(error.cause).toBeInstanceOf(ProtocolError);
-    expect(closeError?.message).toBe('bad check byte');
+    expect(closes.error?.message).toBe('bad check byte');
   });
 });

@@ -1,85 +1,16 @@
-import net, { type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, type ConnError, ConnectionError, TimeoutError } from '../../../src/errors/index.js';
-import { connectSocket } from '../../../src/transport/connect.js';
+import { AbortError, ConnectionError, TimeoutError } from '../../../src/errors/index.js';
 import type { FrameCodec } from '../../../src/transport/frame-codec.js';
-import { FrameReader } from '../../../src/transport/frame-reader.js';
-import { FramedConnection, type FramedConnectionOptions } from '../../../src/transport/framed-connection.js';
 import { lengthPrefixedCodec } from '../../../src/transport/length-prefixed-codec.js';
-
-// ---- test servers (in-process, 127.0.0.1, port 0) -------------------------------------------------
-
-interface TestServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-const servers: TestServer[] = [];
-const connections: FramedConnection<unknown, unknown>[] = [];
+import { closeConnections, closeLog, open } from '../../support/framed-connections.js';
+import { encodeFrame, readFrames } from '../../support/frames.js';
+import { closeServers, startServer, type TestServer } from '../../support/loopback-server.js';
+import { signal, yieldToIo } from '../../support/settle.js';
 
 afterEach(async () => {
-  await Promise.all(connections.splice(0).map((connection) => connection.close({ timeoutMs: 0 })));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await closeConnections();
+  await closeServers();
 });
-
-function closed(socket: Socket): Promise<void> {
-  return socket.closed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve()));
-}
-
-async function startServer(onSocket: (socket: Socket) => void): Promise<TestServer> {
-  const sockets: Socket[] = [];
-  const server: Server = net.createServer((socket) => {
-    socket.on('error', () => {});
-    sockets.push(socket);
-    onSocket(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const testServer: TestServer = {
-    port: (server.address() as net.AddressInfo).port,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(sockets.map(closed));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  servers.push(testServer);
-  return testServer;
-}
-
-function readFrames<Res>(
-  socket: Socket,
-  codec: FrameCodec<never, Res>,
-  onFrame: (message: Res) => void,
-): void {
-  const reader = new FrameReader(codec);
-  socket.on('data', (chunk: Buffer) => {
-    reader.push(chunk);
-    for (let frame = reader.next(); frame !== undefined; frame = reader.next()) onFrame(codec.decode(frame));
-  });
-}
-
-async function open<Req, Res>(
-  server: TestServer,
-  options: FramedConnectionOptions<Req, Res>,
-): Promise<{ connection: FramedConnection<Req, Res>; socket: Socket }> {
-  const socket = await connectSocket({ host: '127.0.0.1', port: server.port });
-  const connection = new FramedConnection(socket, options);
-  connections.push(connection as FramedConnection<unknown, unknown>);
-  return { connection, socket };
-}
-
-function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
-/** Lets the event loop run I/O a few times: a slow consumer. */
-async function yieldToIo(turns: number): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
 
 // ---- a ZTeraDB-like protocol: 4-byte BE length, JSON payload, answers end with code 1544 -------------
 
@@ -118,10 +49,10 @@ function rowFrames(query: Query): Buffer[] {
   const filler = 'f'.repeat(query.fillerBytes ?? 0);
   const frames: Buffer[] = [];
   for (let seq = 0; seq < query.rows; seq++) {
-    frames.push(...[json.encode({ response_code: 7, tag: query.tag, seq, filler }, undefined)].flat());
+    frames.push(encodeFrame(json, { response_code: 7, tag: query.tag, seq, filler }));
   }
   if (query.after === undefined) {
-    frames.push(...[json.encode({ response_code: QUERY_COMPLETE, tag: query.tag }, undefined)].flat());
+    frames.push(encodeFrame(json, { response_code: QUERY_COMPLETE, tag: query.tag }));
   }
   return frames;
 }
@@ -251,15 +182,11 @@ describe('FramedConnection.requestStream', () => {
 
   it("onEarlyExit 'destroy' closes the connection on break", async () => {
     const server = await queryServer();
-    let closeCalls = 0;
-    let closeError: ConnError | undefined = new ConnectionError('not called');
+    const closes = closeLog();
     const { connection } = await open(server, {
       codec: json,
       correlation: { mode: 'in-order' },
-      onClose: (error) => {
-        closeCalls += 1;
-        closeError = error;
-      },
+      onClose: closes.onClose,
     });
     for await (const frame of connection.requestStream(
       { tag: 'q', rows: 20 },
@@ -270,8 +197,8 @@ describe('FramedConnection.requestStream', () => {
     }
     expect(connection.isOpen).toBe(false);
     await connection.closed;
-    expect(closeCalls).toBe(1);
-    expect(closeError).toBeUndefined();
+    expect(closes.calls).toBe(1);
+    expect(closes.error).toBeUndefined();
   });
 
   it('nothing is sent before the first next()', async () => {
@@ -367,7 +294,7 @@ describe('FramedConnection.requestStream', () => {
       body.writeUInt16BE(id, 0);
       body[2] = last ? 1 : 0;
       body.write(text, 3);
-      return Buffer.concat([be.encode(body, undefined)].flat());
+      return encodeFrame(be, body);
     };
     const server = await startServer((socket) => {
       const queries: Tagged[] = [];

@@ -1,79 +1,34 @@
-import { readFileSync } from 'node:fs';
-import net, { type LookupFunction, type Server, type Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import tls, { TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ConnError, ConnectionError } from '../../../src/errors/index.js';
+import { ConnectionError } from '../../../src/errors/index.js';
 import { type ConnectOptions, connectSocket } from '../../../src/transport/connect.js';
 import { FrameReader } from '../../../src/transport/frame-reader.js';
 import { FramedConnection } from '../../../src/transport/framed-connection.js';
 import { lengthPrefixedCodec } from '../../../src/transport/length-prefixed-codec.js';
 import { readFrame } from '../../../src/transport/read-frame.js';
 import { upgradeToTls } from '../../../src/transport/tls-upgrade.js';
-
-const fixture = (name: string): Buffer =>
-  readFileSync(new URL(`../../fixtures/tls/${name}`, import.meta.url));
-const ca = fixture('ca.pem');
-const serverCert = { cert: fixture('server.pem'), key: fixture('server-key.pem') };
-const selfSigned = { cert: fixture('self-signed.pem'), key: fixture('self-signed-key.pem') };
-const clientCert = { cert: fixture('client.pem'), key: fixture('client-key.pem') };
-
-// ---- test servers (in-process, 127.0.0.1, port 0) -------------------------------------------------
-
-interface TestServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-const servers: TestServer[] = [];
-const clients: Socket[] = [];
-const connections: FramedConnection<unknown, unknown>[] = [];
+import { closeClients, connect, failure } from '../../support/client-sockets.js';
+import { closeConnections, track } from '../../support/framed-connections.js';
+import { encodeFrame, readFrames } from '../../support/frames.js';
+import { loopbackLookup } from '../../support/loopback-lookup.js';
+import { closeServers, listen, type TestServer } from '../../support/loopback-server.js';
+import { ca, clientCert, selfSigned, serverCert } from '../../support/tls-fixtures.js';
 
 afterEach(async () => {
-  await Promise.all(connections.splice(0).map((connection) => connection.close({ timeoutMs: 0 })));
-  for (const socket of clients.splice(0)) socket.destroy();
-  await Promise.all(clients.map(closed));
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await closeConnections();
+  await closeClients();
+  await closeServers();
 });
-
-function closed(socket: Socket): Promise<void> {
-  return socket.closed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve()));
-}
-
-/** Listens on 127.0.0.1:0 and tracks every accepted raw socket, so close() can destroy them. */
-async function listen(server: Server): Promise<TestServer> {
-  const sockets: Socket[] = [];
-  server.on('connection', (socket: Socket) => {
-    socket.on('error', () => {});
-    sockets.push(socket);
-  });
-  server.on('tlsClientError', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const testServer: TestServer = {
-    port: (server.address() as net.AddressInfo).port,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(sockets.map(closed));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  servers.push(testServer);
-  return testServer;
-}
 
 const le = lengthPrefixedCodec({ endian: 'le', maxFrameBytes: 1 << 16 });
 /** One length-prefixed frame as a single buffer. */
-const wire = (payload: Buffer): Buffer => Buffer.concat([le.encode(payload, undefined)].flat());
+const wire = (payload: Buffer): Buffer => encodeFrame(le, payload);
 
 /** Answers each length-prefixed frame with `tls:` + payload, on any duplex socket. */
 function echoFrames(socket: Socket): void {
   socket.on('error', () => {});
-  const reader = new FrameReader(le);
-  socket.on('data', (chunk: Buffer) => {
-    reader.push(chunk);
-    for (let frame = reader.next(); frame !== undefined; frame = reader.next()) {
-      socket.write(wire(Buffer.concat([Buffer.from('tls:'), le.decode(frame)])));
-    }
-  });
+  readFrames(socket, le, (payload) => socket.write(wire(Buffer.concat([Buffer.from('tls:'), payload]))));
 }
 
 function tlsServer(
@@ -83,33 +38,8 @@ function tlsServer(
   return listen(tls.createServer(options, onSecure));
 }
 
-async function connect(options: ConnectOptions): Promise<Socket> {
-  const socket = await connectSocket(options);
-  clients.push(socket);
-  return socket;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnError> {
-  try {
-    const socket = await promise;
-    if (socket instanceof net.Socket) clients.push(socket);
-  } catch (error) {
-    return error as ConnError;
-  }
-  throw new Error('expected a rejection');
-}
-
-const loopbackLookup: LookupFunction = (_hostname, options, callback) => {
-  if ((options as { all?: boolean }).all) {
-    (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [
-      { address: '127.0.0.1', family: 4 },
-    ]);
-  } else callback(null, '127.0.0.1', 4);
-};
-
 async function echoOver(socket: Socket, text: string): Promise<string> {
-  const connection = new FramedConnection(socket, { codec: le, correlation: { mode: 'in-order' } });
-  connections.push(connection as FramedConnection<unknown, unknown>);
+  const connection = track(new FramedConnection(socket, { codec: le, correlation: { mode: 'in-order' } }));
   return (await connection.request(Buffer.from(text))).toString();
 }
 

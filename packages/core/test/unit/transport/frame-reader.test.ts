@@ -169,3 +169,35 @@ describe('FrameReader', () => {
     expect(out?.equals(frame)).toBe(true);
   });
 });
+
+describe('FrameReader with a backlog of many frames', () => {
+  it('reads headers cut between chunks from a bounded prefix, never from the whole backlog', () => {
+    const seen: number[] = [];
+    const watched = { ...lengthPrefixedCodec({ endian: 'le', maxFrameBytes: 1 << 20 }) };
+    const frameLength = watched.frameLength;
+    watched.frameLength = (buffered: Buffer) => {
+      seen.push(buffered.length);
+      return frameLength(buffered);
+    };
+    const reader = new FrameReader(watched);
+    // 200 frames of 10,003 bytes, delivered in 4,096-byte chunks: most headers straddle chunks.
+    const frames = Array.from({ length: 200 }, (_, i) => {
+      const payload = Buffer.alloc(9_999, i % 251);
+      const frame = Buffer.alloc(4 + payload.length);
+      frame.writeUInt32LE(payload.length, 0);
+      payload.copy(frame, 4);
+      return frame;
+    });
+    const stream = Buffer.concat(frames);
+    for (let offset = 1; offset < stream.length; offset += 4_096)
+      reader.push(stream.subarray(offset - 1, offset + 4_095));
+    const received: Buffer[] = [];
+    for (let frame = reader.next(); frame !== undefined; frame = reader.next()) received.push(frame);
+    expect(received).toHaveLength(200);
+    received.forEach((frame, i) => {
+      expect(frame.equals(frames[i] as Buffer)).toBe(true);
+    });
+    // The codec never saw more than one chunk plus a small overshoot, although ~2 MB were buffered.
+    expect(Math.max(...seen)).toBeLessThanOrEqual(4_096 + 64);
+  });
+});

@@ -1,0 +1,193 @@
+import { ConfigError, type EventPublisher, type HostSpec, parseConnectionUrl, Secret } from '@conn/core';
+import type { Int64Mode, TimePrecision } from './time-precision.js';
+
+/** One server of the host list. */
+export interface SiriDBHost extends HostSpec {
+  readonly host: string;
+  /** Client port. Default 9000. */
+  readonly port: number;
+  /** Share of the requests, 1..9. Default 1. */
+  readonly weight?: number | undefined;
+  /** Used only when no primary host is available. Default false. */
+  readonly backup?: boolean | undefined;
+}
+
+/** Options of `SiriDBClient` (the Python connector's, in TypeScript style). */
+export interface SiriDBClientOptions {
+  /** Database user. */
+  username: string;
+  /** Its password (a `Secret` or a string, wrapped into one). */
+  password: string | Secret;
+  /** Database name. */
+  dbname: string;
+  /** Servers: `{ host, port?, weight?, backup? }`. */
+  hostlist: readonly (Omit<SiriDBHost, 'port'> & { port?: number | undefined })[];
+  /** Ping a connection after `keepaliveIntervalMs` of silence; a failed ping reconnects. Default true. */
+  keepalive?: boolean | undefined;
+  /** Silence before a keepalive ping, in ms. Default 45_000. */
+  keepaliveIntervalMs?: number | undefined;
+  /** Time a keepalive or `ping()` may take, in ms. Default 15_000. */
+  pingTimeoutMs?: number | undefined;
+  /** Connect and authentication time limit per host, in ms. Default 10_000. */
+  timeoutMs?: number | undefined;
+  /** Default time limit of `query()`, retries included, in ms. Default 60_000. */
+  queryTimeoutMs?: number | undefined;
+  /** Default time limit of `insert()`, retries included, in ms. Default 300_000. */
+  insertTimeoutMs?: number | undefined;
+  /** How long a host that answered a server error sits out, in ms. Default 30_000. */
+  inactiveTimeMs?: number | undefined;
+  /** Longest wait between reconnect attempts (the wait doubles from 1 s), in ms. Default 90_000. */
+  maxWaitRetryMs?: number | undefined;
+  /** Wait between retries after a SiriDB pool error (68), in ms. Default 2_000. */
+  poolErrorRetryMs?: number | undefined;
+  /** How 64-bit integers are returned. Default `auto`. */
+  int64?: Int64Mode | undefined;
+  /** Where events are published. Default: channels `conn:siridb:<event>`. */
+  events?: EventPublisher | undefined;
+}
+
+/** Options after validation and defaults. @internal */
+export interface ResolvedClientOptions {
+  readonly username: string;
+  readonly password: Secret;
+  readonly dbname: string;
+  readonly hostlist: readonly SiriDBHost[];
+  readonly keepaliveIntervalMs: number;
+  readonly pingTimeoutMs: number;
+  readonly timeoutMs: number;
+  readonly queryTimeoutMs: number;
+  readonly insertTimeoutMs: number;
+  readonly inactiveTimeMs: number;
+  readonly maxWaitRetryMs: number;
+  readonly poolErrorRetryMs: number;
+  readonly int64: Int64Mode;
+}
+
+/** Default client port of SiriDB. */
+export const DEFAULT_PORT = 9000;
+
+/** Validates options and fills in defaults. @throws ConfigError naming the field. @internal */
+export function resolveClientOptions(options: SiriDBClientOptions): ResolvedClientOptions {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigError('options must be an object', { field: 'options' });
+  const text = (field: 'username' | 'dbname'): string => {
+    const value = options[field];
+    if (typeof value !== 'string' || value.length === 0)
+      throw new ConfigError(`${field} must be a non-empty string`, { field });
+    return value;
+  };
+  if (!(options.password instanceof Secret) && typeof options.password !== 'string') {
+    throw new ConfigError('password must be a string or a Secret', { field: 'password' });
+  }
+  if (!Array.isArray(options.hostlist) || options.hostlist.length === 0) {
+    throw new ConfigError('hostlist must name at least one host', { field: 'hostlist' });
+  }
+  const keepalive = options.keepalive ?? true;
+  if (typeof keepalive !== 'boolean')
+    throw new ConfigError('keepalive must be a boolean', { field: 'keepalive' });
+  const int64 = options.int64 ?? 'auto';
+  if (int64 !== 'auto' && int64 !== 'bigint' && int64 !== 'number') {
+    throw new ConfigError(`int64 must be 'auto', 'bigint' or 'number'`, { field: 'int64' });
+  }
+  return {
+    username: text('username'),
+    password: Secret.from(options.password),
+    dbname: text('dbname'),
+    hostlist: options.hostlist.map((host) => ({ ...host, port: host?.port ?? DEFAULT_PORT })),
+    keepaliveIntervalMs: keepalive ? duration(options.keepaliveIntervalMs, 'keepaliveIntervalMs', 45_000) : 0,
+    pingTimeoutMs: duration(options.pingTimeoutMs, 'pingTimeoutMs', 15_000),
+    timeoutMs: duration(options.timeoutMs, 'timeoutMs', 10_000),
+    queryTimeoutMs: duration(options.queryTimeoutMs, 'queryTimeoutMs', 60_000),
+    insertTimeoutMs: duration(options.insertTimeoutMs, 'insertTimeoutMs', 300_000),
+    inactiveTimeMs: duration(options.inactiveTimeMs, 'inactiveTimeMs', 30_000, true),
+    maxWaitRetryMs: duration(options.maxWaitRetryMs, 'maxWaitRetryMs', 90_000),
+    poolErrorRetryMs: duration(options.poolErrorRetryMs, 'poolErrorRetryMs', 2_000),
+    int64,
+  };
+}
+
+function duration(value: number | undefined, field: string, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new ConfigError(
+      `${field} must be a ${allowZero ? 'non-negative' : 'positive'} number of ms, got ${String(value)}`,
+      {
+        field,
+      },
+    );
+  }
+  return value;
+}
+
+/** URL parameters that map to numeric options. */
+const NUMERIC_PARAMS = [
+  'keepaliveIntervalMs',
+  'pingTimeoutMs',
+  'timeoutMs',
+  'queryTimeoutMs',
+  'insertTimeoutMs',
+  'inactiveTimeMs',
+  'maxWaitRetryMs',
+  'poolErrorRetryMs',
+] as const;
+
+/**
+ * Options from `siridb://user:password@host1:9000,host2:9001/dbname?keepalive=false&weights=3,1&backups=host2:9001`.
+ * Numeric options go by their names (`timeoutMs=5000`); `weights` gives one weight per host, in
+ * order; `backups` lists the `host:port` entries that are backups. @internal
+ */
+export function optionsFromUrl(
+  url: string | Secret,
+  overrides: Partial<SiriDBClientOptions> = {},
+): SiriDBClientOptions {
+  const parsed = parseConnectionUrl(url, { schemes: ['siridb'] });
+  const params = parsed.params;
+  const known = new Set<string>([...NUMERIC_PARAMS, 'keepalive', 'weights', 'backups', 'int64']);
+  for (const key of params.keys()) {
+    if (!known.has(key))
+      throw new ConfigError(`unknown URL parameter "${key}" in ${parsed}`, { field: 'url' });
+  }
+  const weights = params.get('weights')?.split(',').map(Number);
+  if (weights !== undefined && weights.length !== parsed.hosts.length) {
+    throw new ConfigError(`weights must give one weight per host (${parsed.hosts.length}) in ${parsed}`, {
+      field: 'url',
+    });
+  }
+  const backups = new Set(params.get('backups')?.split(',').filter(Boolean) ?? []);
+  const hostlist = parsed.hosts.map((entry, index) => {
+    const port = entry.port ?? DEFAULT_PORT;
+    const backup = backups.delete(`${entry.host}:${port}`) || backups.delete(entry.host);
+    return { host: entry.host, port, weight: weights?.[index], backup };
+  });
+  if (backups.size > 0)
+    throw new ConfigError(`backups names unknown hosts: ${[...backups].join(', ')}`, { field: 'url' });
+  const options: SiriDBClientOptions = {
+    username: parsed.username ?? '',
+    password: parsed.password ?? '',
+    dbname: parsed.path,
+    hostlist,
+  };
+  for (const key of NUMERIC_PARAMS) {
+    const value = params.get(key);
+    if (value === undefined) continue;
+    const number = Number(value);
+    if (value === '' || !Number.isFinite(number))
+      throw new ConfigError(`${key} must be a number in ${parsed}`, { field: key });
+    options[key] = number;
+  }
+  const keepalive = params.get('keepalive');
+  if (keepalive !== undefined) {
+    if (keepalive !== 'true' && keepalive !== 'false')
+      throw new ConfigError(`keepalive must be true or false in ${parsed}`, { field: 'keepalive' });
+    options.keepalive = keepalive === 'true';
+  }
+  const int64 = params.get('int64');
+  if (int64 !== undefined) options.int64 = int64 as Int64Mode;
+  return { ...options, ...overrides };
+}
+
+/** Time precision options of `query()`. */
+export interface PrecisionOption {
+  /** Return timestamps in this precision (converted exactly on the client). Default: the database's. */
+  timePrecision?: TimePrecision | undefined;
+}

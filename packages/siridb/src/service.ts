@@ -1,0 +1,287 @@
+import {
+  type CallOptions,
+  ConfigError,
+  type ConnError,
+  ConnectionError,
+  createEventPublisher,
+  type EventPublisher,
+  isConnError,
+  parseConnectionUrl,
+  redactSecrets,
+  Secret,
+} from '@conn/core';
+import { SiriDBConnection } from './connection.js';
+import { SiriDBServiceError } from './errors.js';
+import { DEFAULT_PORT } from './options.js';
+import { encodeQpack } from './protocol/qpack.js';
+import { ServiceRequest } from './protocol/service-request.js';
+import type { TimePrecision } from './time-precision.js';
+
+/** Options of {@link SiriDBService}. */
+export interface SiriDBServiceOptions {
+  readonly host: string;
+  /** Client port. Default 9000. */
+  readonly port?: number | undefined;
+  /** Service account (not a database user). Default `sa`. */
+  readonly username?: string | undefined;
+  /** Service account password. */
+  readonly password: string | Secret;
+  /** Connect time limit in ms. Default 10_000. */
+  readonly connectTimeoutMs?: number | undefined;
+  /** Default time limit of a request in ms. Default 60_000 (new_pool and new_replica can take long). */
+  readonly timeoutMs?: number | undefined;
+  readonly events?: EventPublisher | undefined;
+}
+
+/** Options of {@link SiriDBService.newDatabase}. */
+export interface NewDatabaseOptions {
+  readonly dbname: string;
+  /** Default `ms` (the server's default). */
+  readonly timePrecision?: TimePrecision | undefined;
+  /** Multiple of 512 in 512..1,048,576. Server default 1024. */
+  readonly bufferSize?: number | undefined;
+  /** Shard duration of numeric series, e.g. `1w`. */
+  readonly durationNum?: string | undefined;
+  /** Shard duration of string series, e.g. `1d`. */
+  readonly durationLog?: string | undefined;
+}
+
+/** Options of {@link SiriDBService.newPool} and {@link SiriDBService.newReplica}. */
+export interface JoinOptions {
+  readonly dbname: string;
+  /** Client address of an existing member of the database. */
+  readonly host: string;
+  readonly port: number;
+  /** A database user on that member. */
+  readonly username: string;
+  readonly password: string | Secret;
+}
+
+/**
+ * The SiriDB service (admin) API: databases, service accounts, pools and replicas. It talks to
+ * the client port with the service account's credentials in every request; no database login
+ * is needed. Errors are `SiriDBServiceError` (96 with the server's message, 97 invalid request).
+ *
+ * @example
+ * await using service = new SiriDBService({ host: '127.0.0.1', password: 'siri' });
+ * await service.newDatabase({ dbname: 'metrics', timePrecision: 's' });
+ */
+export class SiriDBService implements AsyncDisposable {
+  readonly #host: string;
+  readonly #port: number;
+  readonly #username: string;
+  readonly #password: Secret;
+  readonly #connectTimeoutMs: number;
+  readonly #timeoutMs: number;
+  readonly #events: EventPublisher;
+  #connection: Promise<SiriDBConnection> | undefined;
+  #closed = false;
+
+  constructor(options: SiriDBServiceOptions) {
+    if (typeof options?.host !== 'string' || options.host.length === 0) {
+      throw new ConfigError('host must be a non-empty string', { field: 'host' });
+    }
+    this.#host = options.host;
+    this.#port = options.port ?? DEFAULT_PORT;
+    this.#username = options.username ?? 'sa';
+    this.#password = Secret.from(options.password);
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#events = options.events ?? createEventPublisher('siridb');
+  }
+
+  /** A service client from `siridb://sa:password@host:9000`. */
+  static fromUrl(url: string | Secret, overrides: Partial<SiriDBServiceOptions> = {}): SiriDBService {
+    const parsed = parseConnectionUrl(url, { schemes: ['siridb'] });
+    const [first, ...others] = parsed.hosts;
+    if (first === undefined || others.length > 0) {
+      throw new ConfigError(`a service URL names exactly one host: ${parsed}`, { field: 'url' });
+    }
+    return new SiriDBService({
+      host: first.host,
+      port: first.port,
+      username: parsed.username,
+      password: parsed.password ?? '',
+      ...overrides,
+    });
+  }
+
+  /** Creates a database (its default user is `iris`/`siri` with full access). */
+  async newDatabase(database: NewDatabaseOptions, options: CallOptions = {}): Promise<void> {
+    const request: Record<string, string | number> = { dbname: database.dbname };
+    if (database.timePrecision !== undefined) request['time_precision'] = database.timePrecision;
+    if (database.bufferSize !== undefined) request['buffer_size'] = database.bufferSize;
+    if (database.durationNum !== undefined) request['duration_num'] = database.durationNum;
+    if (database.durationLog !== undefined) request['duration_log'] = database.durationLog;
+    await this.#send(ServiceRequest.NEW_DATABASE, request, options);
+  }
+
+  /** Drops a database; `ignoreOffline` drops it even when a server of it is offline. */
+  async dropDatabase(
+    dbname: string,
+    dropOptions: { ignoreOffline?: boolean } = {},
+    options: CallOptions = {},
+  ): Promise<void> {
+    const request: Record<string, string | boolean> = { database: dbname };
+    if (dropOptions.ignoreOffline !== undefined) request['ignore_offline'] = dropOptions.ignoreOffline;
+    await this.#send(ServiceRequest.DROP_DATABASE, request, options);
+  }
+
+  /** Creates a service account (password at least 2 characters). */
+  async newAccount(account: string, password: string | Secret, options: CallOptions = {}): Promise<void> {
+    const secret = Secret.from(password);
+    await this.#send(ServiceRequest.NEW_ACCOUNT, { account, password: secret }, options, [secret]);
+  }
+
+  /** Changes a service account's password. */
+  async changePassword(account: string, password: string | Secret, options: CallOptions = {}): Promise<void> {
+    const secret = Secret.from(password);
+    await this.#send(ServiceRequest.CHANGE_PASSWORD, { account, password: secret }, options, [secret]);
+  }
+
+  /** Drops a service account (the last one cannot be dropped). */
+  async dropAccount(account: string, options: CallOptions = {}): Promise<void> {
+    await this.#send(ServiceRequest.DROP_ACCOUNT, { account }, options);
+  }
+
+  /** Makes this (new, empty) server a new pool of an existing database. */
+  async newPool(join: JoinOptions, options: CallOptions = {}): Promise<void> {
+    const secret = Secret.from(join.password);
+    await this.#send(ServiceRequest.NEW_POOL, joinRequest(join, secret), options, [secret]);
+  }
+
+  /** Makes this (new, empty) server a replica of pool `pool` of an existing database. */
+  async newReplica(join: JoinOptions & { readonly pool: number }, options: CallOptions = {}): Promise<void> {
+    const secret = Secret.from(join.password);
+    await this.#send(ServiceRequest.NEW_REPLICA, { ...joinRequest(join, secret), pool: join.pool }, options, [
+      secret,
+    ]);
+  }
+
+  /** The server's version, e.g. `2.0.55`. */
+  async getVersion(options: CallOptions = {}): Promise<string> {
+    const data = await this.#send(ServiceRequest.GET_VERSION, undefined, options);
+    return String((data as unknown[])[0]);
+  }
+
+  /** Names of the service accounts. */
+  async getAccounts(options: CallOptions = {}): Promise<string[]> {
+    return (await this.#send(ServiceRequest.GET_ACCOUNTS, undefined, options)) as string[];
+  }
+
+  /** Names of the databases on this server. */
+  async getDatabases(options: CallOptions = {}): Promise<string[]> {
+    return (await this.#send(ServiceRequest.GET_DATABASES, undefined, options)) as string[];
+  }
+
+  /** Closes the connection. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const connection = this.#connection;
+    this.#connection = undefined;
+    await connection?.then(
+      (open) => open.close(),
+      () => {},
+    );
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #send(
+    request: number,
+    requestOptions: Record<string, unknown> | undefined,
+    options: CallOptions,
+    secrets: readonly Secret[] = [],
+  ): Promise<unknown> {
+    const payload = [this.#username, this.#password.reveal(), request];
+    if (requestOptions !== undefined) {
+      payload.push(
+        Object.fromEntries(
+          Object.entries(requestOptions).map(([key, value]) => [
+            key,
+            value instanceof Secret ? value.reveal() : value,
+          ]),
+        ) as never,
+      );
+    }
+    const encoded = encodeQpack(payload);
+    const callOptions = { timeoutMs: this.#timeoutMs, ...options };
+    try {
+      try {
+        return await (await this.#connect(options)).service(encoded, callOptions);
+      } catch (error) {
+        // The connection may have died since the last request (the server closed it). Send once
+        // more on a new one when that is safe: the request never left, or it only reads.
+        const readOnly = request >= ServiceRequest.GET_VERSION;
+        if (!(error instanceof ConnectionError) || this.#closed || !(error.retryable || readOnly))
+          throw error;
+        return await (await this.#connect(options)).service(encoded, callOptions);
+      }
+    } catch (error) {
+      throw scrub(error, [this.#password, ...secrets]);
+    }
+  }
+
+  #connect(options: CallOptions): Promise<SiriDBConnection> {
+    if (this.#closed) {
+      return Promise.reject(
+        new ConnectionError('the SiriDB service client is closed', {
+          code: 'CONN_CLIENT_CLOSED',
+          retryable: false,
+        }),
+      );
+    }
+    const current = this.#connection;
+    if (current !== undefined) {
+      return current.then((connection) =>
+        connection.isOpen ? connection : this.#reconnect(current, options),
+      );
+    }
+    return this.#reconnect(undefined, options);
+  }
+
+  #reconnect(
+    previous: Promise<SiriDBConnection> | undefined,
+    options: CallOptions,
+  ): Promise<SiriDBConnection> {
+    if (this.#connection !== previous && this.#connection !== undefined) return this.#connection;
+    const opening = SiriDBConnection.open(
+      {
+        host: this.#host,
+        port: this.#port,
+        connectTimeoutMs: this.#connectTimeoutMs,
+        authTimeoutMs: this.#connectTimeoutMs,
+        keepaliveIntervalMs: 0,
+        pingTimeoutMs: this.#connectTimeoutMs,
+        decode: {},
+        events: this.#events,
+      },
+      options.signal,
+    );
+    this.#connection = opening;
+    opening.catch(() => {
+      if (this.#connection === opening) this.#connection = undefined;
+    });
+    return opening;
+  }
+}
+
+function joinRequest(join: JoinOptions, password: Secret): Record<string, unknown> {
+  return { dbname: join.dbname, host: join.host, port: join.port, username: join.username, password };
+}
+
+/** Server messages may echo what was sent: never let a password through. */
+function scrub(error: unknown, secrets: readonly Secret[]): unknown {
+  if (!isConnError(error) || !(error instanceof SiriDBServiceError)) return error;
+  const message = redactSecrets(error.message, secrets);
+  if (message === error.message) return error;
+  return new SiriDBServiceError(message, {
+    code: error.code,
+    siridbType: error.siridbType,
+    serverMessage:
+      error.serverMessage === undefined ? undefined : redactSecrets(error.serverMessage, secrets),
+    details: error.details,
+  }) as ConnError;
+}

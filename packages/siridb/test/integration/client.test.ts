@@ -1,0 +1,270 @@
+import { AbortError, AuthorizationError, ConnectionError, TimeoutError } from '@conn/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  InsertError,
+  qpackFloat,
+  SiriDBAuthenticationError,
+  SiriDBClient,
+  type SiriDBClientOptions,
+  SiriDBPoolError,
+  SiriDBQueryError,
+  UserAuthError,
+} from '../../src/index.js';
+import { type SiriDBTestServer, startSiriDBServer } from '../../src/testing/index.js';
+
+const servers: SiriDBTestServer[] = [];
+const clients: SiriDBClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close({ timeoutMs: 0 })));
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function server(options: Parameters<typeof startSiriDBServer>[0] = {}): Promise<SiriDBTestServer> {
+  const started = await startSiriDBServer(options);
+  servers.push(started);
+  return started;
+}
+
+function client(options: Partial<SiriDBClientOptions> & Pick<SiriDBClientOptions, 'hostlist'>): SiriDBClient {
+  const created = new SiriDBClient({ username: 'iris', password: 'siri', dbname: 'dbtest', ...options });
+  clients.push(created);
+  return created;
+}
+
+function on(target: SiriDBTestServer, extra: object = {}) {
+  return { host: target.host, port: target.port, ...extra };
+}
+
+describe('SiriDBClient against the local test server', () => {
+  it('connect() reports a result per host and keeps retrying failed ones', async () => {
+    const up = await server();
+    const down = await server();
+    const downPort = down.port;
+    await down.close();
+    servers.splice(servers.indexOf(down), 1);
+    const db = client({ hostlist: [on(up), { host: '127.0.0.1', port: downPort }] });
+    const results = await db.connect();
+    expect(results[0]).toEqual({ host: '127.0.0.1', port: up.port, error: undefined });
+    expect(results[1]?.error).toBeInstanceOf(ConnectionError);
+    expect(db.hosts[1]).toMatchObject({ connected: false, reconnecting: true });
+    expect(db.hosts[0]).toMatchObject({ connected: true });
+  });
+
+  it('connect() with a wrong password gives an AuthenticationError per host, not a rejection', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)], password: 'wrong' });
+    const [result] = await db.connect();
+    expect(result?.error).toBeInstanceOf(SiriDBAuthenticationError);
+    expect(result?.error?.code).toBe('CONN_AUTH_FAILED');
+    expect(result?.error?.message).not.toContain('wrong');
+  });
+
+  it('an unknown database is CONN_SIRIDB_UNKNOWN_DATABASE', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)], dbname: 'nope' });
+    const [result] = await db.connect();
+    expect(result?.error?.code).toBe('CONN_SIRIDB_UNKNOWN_DATABASE');
+  });
+
+  it('inserts the map and array forms, then selects, lists and counts', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)] });
+    const first = await db.insert({
+      'cpu.load': [
+        [1_700_000_000_000, 0.5],
+        [1_700_000_001_000, 0.75],
+      ],
+    });
+    expect(first).toEqual({ message: 'Successfully inserted 2 point(s).', seriesCount: 1, pointCount: 2 });
+    await db.insert([{ name: 'log.msg', points: [[1_700_000_000_000, 'started']] }]);
+    expect(await db.query('select * from "cpu.load"')).toEqual({
+      'cpu.load': [
+        [1_700_000_000_000, 0.5],
+        [1_700_000_001_000, 0.75],
+      ],
+    });
+    const listed = await db.query('list series name, length, type');
+    expect(listed['columns']).toEqual(['name', 'length', 'type']);
+    expect(listed['series']).toEqual(
+      expect.arrayContaining([
+        ['cpu.load', 2, 'float'],
+        ['log.msg', 1, 'string'],
+      ]),
+    );
+    expect(await db.query('count series')).toEqual({ series: 2 });
+    expect(target.pointCount()).toBe(3);
+  });
+
+  it('a float that looks integral is sent as a double with qpackFloat', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)] });
+    await db.insert({ temp: [[1, qpackFloat(22)]] });
+    const listed = await db.query('list series name, type');
+    expect(listed['series']).toEqual([['temp', 'float']]);
+  });
+
+  it('server errors keep their type and message: query 65, insert 66, access 69', async () => {
+    const target = await server({
+      databases: [
+        {
+          name: 'dbtest',
+          users: [
+            { username: 'iris', password: 'siri' },
+            { username: 'reader', password: 'pw', access: 'read' },
+          ],
+        },
+      ],
+    });
+    const db = client({ hostlist: [on(target)] });
+    const queryError = await db.query('select nonsense').catch((error: unknown) => error);
+    expect(queryError).toBeInstanceOf(SiriDBQueryError);
+    expect(queryError).toMatchObject({ siridbType: 65, code: 'CONN_SIRIDB_QUERY' });
+    expect((queryError as SiriDBQueryError).serverMessage).toMatch(/^Query error at position/);
+
+    await db.insert({ s: [[1, 5]] });
+    const reader = client({ hostlist: [on(target)], username: 'reader', password: 'pw' });
+    const denied = await reader.insert({ s: [[2, 6]] }).catch((error: unknown) => error);
+    expect(denied).toBeInstanceOf(UserAuthError);
+    expect(denied).toBeInstanceOf(AuthorizationError);
+    expect((denied as UserAuthError).serverMessage).toBe(
+      "Access denied. User 'reader' has no 'insert' privileges.",
+    );
+  });
+
+  it('rejects invalid points before sending anything', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)] });
+    await db.connect();
+    const before = target.requestCounts['insert'] ?? 0;
+    await expect(db.insert({ s: [[1.5, 1]] })).rejects.toBeInstanceOf(InsertError);
+    expect(target.requestCounts['insert'] ?? 0).toBe(before);
+  });
+
+  it('converts time precision exactly on the client; the server mode shows the server bug', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)] });
+    await db.insert({ t: [[1_700_000_000_123, 1]] });
+    expect(await db.query('select * from "t"', { timePrecision: 's' })).toEqual({ t: [[1_700_000_000, 1]] });
+    expect(await db.query('select * from "t"', { timePrecision: 'ns' })).toEqual({
+      t: [[1_700_000_000_123_000_000n, 1]],
+    });
+    expect(await db.query('select * from "t"', { timePrecision: 's', precisionMode: 'server' })).toEqual({
+      t: [[1_700_000_080, 1]],
+    });
+    expect(await db.query('select * from "t"')).toEqual({ t: [[1_700_000_000_123, 1]] });
+  });
+
+  it('ping() answers with the host and a latency', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)] });
+    const pong = await db.ping();
+    expect(pong).toMatchObject({ host: '127.0.0.1', port: target.port });
+    expect(pong.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('timeoutMs and signal end a request the server never answers', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)] });
+    await db.connect();
+    target.fault({ kind: 'stall', requests: 'query' });
+    const timedOut = await db.query('count series', { timeoutMs: 50 }).catch((error: unknown) => error);
+    expect(timedOut).toBeInstanceOf(TimeoutError);
+    expect((timedOut as TimeoutError).code).toBe('CONN_REQUEST_TIMEOUT');
+    const controller = new AbortController();
+    const aborted = db.query('count series', { signal: controller.signal });
+    controller.abort(new Error('user cancelled'));
+    await expect(aborted).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it('close() ends the client; later calls fail with CONN_CLIENT_CLOSED', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)] });
+    await db.ping();
+    await db.close();
+    expect(db.isClosed).toBe(true);
+    await expect(db.query('count series')).rejects.toMatchObject({ code: 'CONN_CLIENT_CLOSED' });
+    await target.waitForConnectionCount(0);
+    expect(target.connectionCount).toBe(0);
+  });
+
+  it('await using closes the client', async () => {
+    const target = await server();
+    {
+      await using db = new SiriDBClient({
+        username: 'iris',
+        password: 'siri',
+        dbname: 'dbtest',
+        hostlist: [on(target)],
+      });
+      await db.ping();
+      expect(target.connectionCount).toBe(1);
+    }
+    // The server sees the close after the client's socket ended.
+    await target.waitForConnectionCount(0);
+    expect(target.connectionCount).toBe(0);
+  });
+
+  it('fromUrl builds a working client', async () => {
+    const target = await server();
+    const db = SiriDBClient.fromUrl(target.url());
+    clients.push(db);
+    expect(await db.query('count series')).toEqual({ series: 0 });
+  });
+
+  it('a pool error (68) is retried every poolErrorRetryMs until it clears', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)], poolErrorRetryMs: 20 });
+    await db.connect();
+    target.fault({ kind: 'pool-error', requests: 'insert', times: 2 });
+    await expect(db.insert({ s: [[1, 1]] })).resolves.toMatchObject({ pointCount: 1 });
+    expect(target.requestCounts['insert']).toBe(3);
+  });
+
+  it('a pool error that outlasts the deadline is raised as SiriDBPoolError', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)], poolErrorRetryMs: 20 });
+    await db.connect();
+    target.fault({ kind: 'pool-error', requests: 'query' });
+    const error = await db.query('count series', { timeoutMs: 150 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SiriDBPoolError);
+    expect(error).toMatchObject({ code: 'CONN_SIRIDB_POOL', siridbType: 68 });
+    expect(target.requestCounts['query']).toBeGreaterThan(2);
+  });
+
+  it('the first query attempt may use a connected host that sits out; inserts may not', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)], inactiveTimeMs: 60_000 });
+    await db.connect();
+    target.fault({ kind: 'server-error', requests: 'all', times: 1 });
+    // The server error marks the only host inactive; the insert then has no active host left
+    // and waits until its deadline.
+    await expect(db.insert({ s: [[1, 1]] }, { timeoutMs: 100 })).rejects.toBeInstanceOf(TimeoutError);
+    expect(db.hosts[0]).toMatchObject({ inactive: true, connected: true });
+    expect(await db.query('count series')).toEqual({ series: 0 });
+  });
+
+  it('every reconnect authenticates before anything else', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)], maxWaitRetryMs: 1_000 });
+    await db.query('count series');
+    target.dropConnections();
+    await target.waitForConnectionCount(0);
+    // The next request waits for the reconnect (about 1 s), which authenticates first: a query
+    // sent before auth would be answered 71 and fail.
+    expect(await db.query('count series', { timeoutMs: 5_000 })).toEqual({ series: 0 });
+    expect(target.requestCounts['auth']).toBe(2);
+  });
+
+  it('an insert whose answer is cut off is not re-sent: the caller is told it may have been stored', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)] });
+    await db.connect();
+    target.fault({ kind: 'drop-mid-response', requests: 'insert', times: 1 });
+    const error = await db.insert({ s: [[1, 1]] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).toMatchObject({ retryable: false });
+    expect(target.requestCounts['insert']).toBe(1);
+    expect(target.pointCount()).toBe(1);
+  });
+});
