@@ -30,11 +30,12 @@ function vitestReports(root) {
 
 /**
  * @param {string} root repository root
- * @returns {{ passed: number, failed: number, failures: string[] }}
+ * @returns {{ passed: number, failed: number, skipped: number, failures: string[] }}
  */
 export function summarize(root) {
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   const failures = [];
   const testedPackages = new Set();
 
@@ -44,6 +45,7 @@ export function summarize(root) {
       let fileFailures = 0;
       for (const test of file.assertionResults ?? []) {
         if (test.status === 'passed') passed++;
+        else if (test.status === 'skipped' || test.status === 'pending' || test.status === 'todo') skipped++;
         else if (test.status === 'failed') {
           failed++;
           fileFailures++;
@@ -78,5 +80,5 @@ export function summarize(root) {
       failures.push(`${label} exited ${exitCode}`);
     }
   }
-  return { passed, failed, failures };
+  return { passed, failed, skipped, failures };
 }
