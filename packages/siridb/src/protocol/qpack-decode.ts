@@ -1,6 +1,7 @@
 import { ConfigError, ProtocolError } from '@conn/core';
 import { QpackFloat } from './qpack-float.js';
 import * as qpackTypes from './qpack-types.js';
+import { readUtf8 } from './utf8-text.js';
 
 // Module-local copies: code over imported bindings ran several times slower when the sources run
 // as separate ES modules (tsx, vitest); bundled builds inline them either way.
@@ -57,14 +58,8 @@ const INT_AUTO = 0;
 const INT_BIGINT = 1;
 const INT_NUMBER = 2;
 
-type FastReadBuffer = Buffer & { utf8Slice?(start: number, end: number): string };
-const HAS_UTF8_SLICE = typeof (Buffer.prototype as FastReadBuffer).utf8Slice === 'function';
-
-/** Short ASCII strings are built in JS: cheaper than a call into the runtime. */
-const SHORT_STRING = 10;
-
 class Reader {
-  readonly buf: FastReadBuffer;
+  readonly buf: Buffer;
   readonly end: number;
   pos = 0;
   depth = 0;
@@ -191,21 +186,7 @@ class Reader {
   }
 
   text(from: number, to: number): string {
-    const buf = this.buf;
-    if (to - from <= SHORT_STRING) {
-      let s = '';
-      for (let i = from; i < to; i++) {
-        const c = buf[i] as number;
-        if (c >= 0x80) return this.slowText(from, to);
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return this.slowText(from, to);
-  }
-
-  slowText(from: number, to: number): string {
-    return HAS_UTF8_SLICE ? this.buf.utf8Slice!(from, to) : this.buf.toString('utf8', from, to);
+    return readUtf8(this.buf, from, to);
   }
 
   /** A map key: raw keys are always strings; other scalar keys go through `String()`. */

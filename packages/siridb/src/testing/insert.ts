@@ -6,6 +6,7 @@
  */
 import { decodeQpack, QpackFloat } from '../protocol/qpack.js';
 import * as qpackTypes from '../protocol/qpack-types.js';
+import { readUtf8 } from '../protocol/utf8-text.js';
 import { truncateToInt64 } from './aggregates.js';
 import type { PointValue, SeriesType, TestDatabase } from './store.js';
 import { TestSeries } from './store.js';
@@ -276,15 +277,10 @@ export function formatFixed(value: number): string {
 const TWO_POW_32 = 4_294_967_296;
 /** `hi * 2^32 + lo` is a safe integer for |hi| below this. */
 const SAFE_HIGH_WORD = 2 ** 21;
-/** Raws of at most this many bytes are decoded in JS when they are ASCII. */
-const SHORT_TEXT = 16;
 /** Array indices (and only they) are listed first by `Object.entries`, whatever the insertion order. */
 const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
 const NAME_KEY = 'name';
 const POINTS_KEY = 'points';
-
-type FastReadBuffer = Buffer & { utf8Slice?(start: number, end: number): string };
-const HAS_UTF8_SLICE = typeof (Buffer.prototype as FastReadBuffer).utf8Slice === 'function';
 
 /**
  * Reads the inserts clients send (the map or array form, points as fixed 2-arrays of an integer
@@ -307,7 +303,7 @@ function readCommonInsert(
 }
 
 class CommonInsertReader {
-  readonly buf: FastReadBuffer;
+  readonly buf: Buffer;
   readonly view: DataView;
   readonly end: number;
   readonly precision: Precision;
@@ -613,19 +609,6 @@ class CommonInsertReader {
     const to = p + n;
     if (to > end) return undefined;
     this.pos = to;
-    if (n <= SHORT_TEXT) {
-      let s = '';
-      for (let i = p; i < to; i++) {
-        const c = buf[i] as number;
-        if (c >= 0x80) return this.utf8(p, to);
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return this.utf8(p, to);
-  }
-
-  utf8(from: number, to: number): string {
-    return HAS_UTF8_SLICE ? this.buf.utf8Slice!(from, to) : this.buf.toString('utf8', from, to);
+    return readUtf8(buf, p, to);
   }
 }
