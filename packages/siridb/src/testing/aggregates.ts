@@ -4,6 +4,7 @@
  * bucket boundary belongs to the bucket that ends there) and the server's error messages.
  * @internal
  */
+import type { ReducerName } from './query-ast.js';
 import type { Point, PointValue, SeriesType } from './store.js';
 import { INT64_MAX, INT64_MIN } from './time-expr.js';
 
@@ -13,26 +14,8 @@ export interface Points {
   readonly points: readonly Point[];
 }
 
-/** A select function as parsed from the query. */
-export type AggregateName =
-  | 'count'
-  | 'sum'
-  | 'mean'
-  | 'median'
-  | 'median_low'
-  | 'median_high'
-  | 'min'
-  | 'max'
-  | 'first'
-  | 'last'
-  | 'variance'
-  | 'pvariance'
-  | 'stddev'
-  | 'difference'
-  | 'derivative'
-  | 'interval'
-  | 'timeval'
-  | 'filter';
+/** A select function as parsed from the query: a reducer, or a function that keeps one value per point. */
+export type AggregateName = ReducerName | 'interval' | 'timeval' | 'filter';
 
 /** A filter's operand. */
 export type FilterValue =

@@ -15,6 +15,7 @@ import { closeConnections, closeLog, open } from '../../support/framed-connectio
 import { encodeFrame, readFrames } from '../../support/frames.js';
 import { closeServers, startServer, type TestServer } from '../../support/loopback-server.js';
 import { closed, rejection, signal } from '../../support/settle.js';
+import { type SiriPackage, siriFrame, siriTestCodec } from '../../support/siri-codec.js';
 
 afterEach(async () => {
   await closeConnections();
@@ -30,39 +31,9 @@ const text = (value: string): Buffer => Buffer.from(value);
 /** Length-prefixed frames answered in order: what most tests open with. */
 const inOrder = { codec: le, correlation: { mode: 'in-order' } } as const;
 
-/** SiriDB-style package: 8-byte LE header with pid and check byte. */
-interface Package {
-  readonly pid: number;
-  readonly type: number;
-  readonly payload: Buffer;
-}
-type PackageRequest = Omit<Package, 'pid'>;
+const siri = siriTestCodec(1 << 20);
 
-const siri: FrameCodec<PackageRequest, Package> = {
-  maxFrameBytes: 8 + (1 << 20),
-  frameLength(buffered) {
-    if (buffered.length < 8) return undefined;
-    if ((buffered.readUInt8(6) ^ 0xff) !== buffered.readUInt8(7)) throw new ProtocolError('bad check byte');
-    return 8 + buffered.readUInt32LE(0);
-  },
-  decode(frame) {
-    return { pid: frame.readUInt16LE(4), type: frame.readUInt8(6), payload: frame.subarray(8) };
-  },
-  encode({ type, payload }, id) {
-    const header = Buffer.alloc(8);
-    header.writeUInt32LE(payload.length, 0);
-    header.writeUInt16LE(id ?? 0, 4);
-    header.writeUInt8(type, 6);
-    header.writeUInt8(type ^ 0xff, 7);
-    return Buffer.concat([header, payload]);
-  },
-};
-
-function siriFrame(pid: number, type: number, payload: Buffer): Buffer {
-  return siri.encode({ type, payload }, pid) as Buffer;
-}
-
-const byId = (maxId = 0xffff) => ({ mode: 'by-id' as const, idOf: (res: Package) => res.pid, maxId });
+const byId = (maxId = 0xffff) => ({ mode: 'by-id' as const, idOf: (res: SiriPackage) => res.pid, maxId });
 
 /** An echo server: answers each length-prefixed frame with `prefix + payload`. */
 function echoServer(prefix = ''): Promise<TestServer> {
@@ -456,7 +427,7 @@ describe('FramedConnection (in-order)', () => {
 describe('FramedConnection (by-id)', () => {
   it('id-correlated responses arriving out of order each resolve their own request', async () => {
     const server = await startServer((socket) => {
-      const held: Package[] = [];
+      const held: SiriPackage[] = [];
       readFrames(socket, siri, (request) => {
         held.push(request);
         if (held.length === 3) {
@@ -478,7 +449,7 @@ describe('FramedConnection (by-id)', () => {
 
   it('id wrap-around never reuses an in-flight id', async () => {
     const seenPids: number[] = [];
-    let stuck: Package | undefined;
+    let stuck: SiriPackage | undefined;
     const server = await startServer((socket) => {
       readFrames(socket, siri, (request) => {
         seenPids.push(request.pid);
@@ -508,7 +479,7 @@ describe('FramedConnection (by-id)', () => {
   });
 
   it('waits for a free id when all ids are in flight', async () => {
-    const held: Package[] = [];
+    const held: SiriPackage[] = [];
     const twoHeld = signal();
     let serverSocket!: Socket;
     const server = await startServer((socket) => {
@@ -534,7 +505,7 @@ describe('FramedConnection (by-id)', () => {
   });
 
   it('a timed-out id is quarantined, its late answer goes to onUnmatched, the connection stays open', async () => {
-    let lateRequest: Package | undefined;
+    let lateRequest: SiriPackage | undefined;
     let serverSocket!: Socket;
     const pids: number[] = [];
     const server = await startServer((socket) => {
@@ -562,7 +533,7 @@ describe('FramedConnection (by-id)', () => {
     // Id 0 is skipped while its answer may still come.
     for (const value of ['x', 'y', 'z']) await connection.request({ type: 0, payload: text(value) });
     expect(pids).toEqual([0, 1, 2, 1]);
-    const late = lateRequest as Package;
+    const late = lateRequest as SiriPackage;
     serverSocket.write(siriFrame(late.pid, 0, text('late')));
     // An answer for an id nobody uses goes to onUnmatched too.
     serverSocket.write(siriFrame(2, 0, text('stray')));
@@ -616,7 +587,7 @@ describe('FramedConnection (by-id)', () => {
   });
 
   it('abort via signal in by-id mode keeps the connection open', async () => {
-    const received: Package[] = [];
+    const received: SiriPackage[] = [];
     const firstReceived = signal();
     const server = await startServer((socket) =>
       readFrames(socket, siri, (request) => {

@@ -1,41 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../src/errors/index.js';
-import type { FrameCodec } from '../../../src/transport/frame-codec.js';
 import { FrameReader } from '../../../src/transport/frame-reader.js';
 import { lengthPrefixedCodec } from '../../../src/transport/length-prefixed-codec.js';
+import { siriFrame as encodeSiriFrame, siriTestCodec } from '../../support/siri-codec.js';
 
-/** SiriDB's package header: uint32 LE length, uint16 LE pid, type, check = type ^ 0xff. */
-interface Package {
-  pid: number;
-  type: number;
-  payload: Buffer;
-}
-
-const siriCodec: FrameCodec<Package, Package> = {
-  maxFrameBytes: 8 + 1024,
-  frameLength(buffered) {
-    if (buffered.length < 8) return undefined;
-    const type = buffered.readUInt8(6);
-    if ((type ^ 0xff) !== buffered.readUInt8(7)) {
-      throw new ProtocolError('bad check byte', { details: { type } });
-    }
-    return 8 + buffered.readUInt32LE(0);
-  },
-  decode(frame) {
-    return { pid: frame.readUInt16LE(4), type: frame.readUInt8(6), payload: frame.subarray(8) };
-  },
-  encode({ type, payload }, id) {
-    const header = Buffer.alloc(8);
-    header.writeUInt32LE(payload.length, 0);
-    header.writeUInt16LE(id ?? 0, 4);
-    header.writeUInt8(type, 6);
-    header.writeUInt8(type ^ 0xff, 7);
-    return Buffer.concat([header, payload]);
-  },
-};
+const siriCodec = siriTestCodec(1024);
 
 function siriFrame(pid: number, type: number, text: string): Buffer {
-  return siriCodec.encode({ pid, type, payload: Buffer.from(text) }, pid) as Buffer;
+  return encodeSiriFrame(pid, type, Buffer.from(text));
 }
 
 function drain(reader: FrameReader): Buffer[] {
