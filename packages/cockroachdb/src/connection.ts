@@ -1,0 +1,289 @@
+import { abortReason, ConnError, createDeadline, type Secret } from '@conn/core';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { sendCancelRequest } from './cancel-request.js';
+import { toConnError } from './error-mapping.js';
+import type { ResolvedOptions } from './options.js';
+import type { Statement } from './sql/statement.js';
+import { planTls, type TlsPlan } from './tls-config.js';
+import { typeParsersFor } from './type-parsers.js';
+
+/** Which server answered: CockroachDB (it sends `crdb_version` at startup) or PostgreSQL. */
+export type ServerKind = 'cockroachdb' | 'postgresql';
+
+/** How long a cancelled statement may take to stop before its connection is closed instead. */
+const CANCEL_GRACE_MS = 5_000;
+
+/** Extra settings of one statement. */
+export interface StatementOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Time limit in ms; the statement is cancelled on the server when it passes. */
+  readonly timeoutMs?: number | undefined;
+  /** `array` returns rows as arrays (faster, and duplicate column names survive). */
+  readonly rowMode?: 'array' | undefined;
+  /** Forces the extended protocol, so the text can hold only one statement. */
+  readonly singleStatement?: boolean | undefined;
+}
+
+function escapeOptionValue(value: string): string {
+  return value.replaceAll('\\', '\\\\').replaceAll(' ', '\\ ');
+}
+
+/** The libpq `options` startup value: the raw option string, then one `-c name=value` per setting. */
+export function startupOptionsOf(options: ResolvedOptions): string | undefined {
+  const parts: string[] = [];
+  if (options.startupOptions !== undefined) parts.push(options.startupOptions);
+  for (const [name, value] of Object.entries(options.sessionSettings))
+    parts.push(`-c ${name}=${escapeOptionValue(value)}`);
+  return parts.length === 0 ? undefined : parts.join(' ');
+}
+
+interface PgInternals {
+  pipeline: boolean;
+  getStartupConf(): Record<string, string>;
+  processID: number | null;
+  secretKey: number | null;
+  connection: pg.Connection & { stream?: { destroy(): void } };
+}
+
+/**
+ * One server session over `pg.Client`: connect with a deadline, server detection, statements with
+ * server-side cancel on abort, portal-backed reads for streams, and a flag telling whether it can be reused.
+ */
+export class CockroachConnection {
+  readonly client: pg.Client;
+  readonly serverKind: ServerKind;
+  /** `crdb_version` on CockroachDB, `server_version` on PostgreSQL. */
+  readonly serverVersion: string;
+  private readonly target: { host: string; port: number };
+  private lost: unknown;
+  private ended = false;
+
+  private constructor(
+    client: pg.Client,
+    target: { host: string; port: number },
+    status: Map<string, string>,
+  ) {
+    this.client = client;
+    this.target = target;
+    const crdb = status.get('crdb_version');
+    this.serverKind = crdb === undefined ? 'postgresql' : 'cockroachdb';
+    this.serverVersion = crdb ?? status.get('server_version') ?? '';
+    client.on('error', (error) => {
+      this.lost ??= error;
+    });
+    client.on('end', () => {
+      this.ended = true;
+    });
+  }
+
+  /**
+   * Opens a session: TCP, TLS per `sslmode`, authentication. `signal` aborts it (the socket is
+   * destroyed); the connect timeout applies on top.
+   */
+  static async open(options: ResolvedOptions, signal?: AbortSignal): Promise<CockroachConnection> {
+    const plan = await planTls(options.tls);
+    try {
+      return await CockroachConnection.openWith(options, plan, signal);
+    } catch (error) {
+      if (plan.plainFallback && error instanceof ConnError && error.code === 'CONN_TLS_FAILED') {
+        return CockroachConnection.openWith(options, { ssl: false, plainFallback: false }, signal);
+      }
+      throw error;
+    }
+  }
+
+  private static async openWith(
+    options: ResolvedOptions,
+    plan: TlsPlan,
+    signal?: AbortSignal,
+  ): Promise<CockroachConnection> {
+    const password: Secret | undefined = options.password;
+    const config: pg.ClientConfig = {
+      host: options.host,
+      port: options.port,
+      database: options.database,
+      user: options.user,
+      ssl: plan.ssl,
+      application_name: options.applicationName,
+      keepAlive: true,
+      pipeline: true,
+    };
+    // A function keeps the password off the client object; pg calls it during authentication.
+    if (password !== undefined) config.password = () => password.reveal();
+    const types = typeParsersFor(options.int8);
+    if (types !== undefined) config.types = types;
+    const startupOptions = startupOptionsOf(options);
+    if (startupOptions !== undefined) config.options = startupOptions;
+    const client = new pg.Client(config);
+    const internals = client as unknown as PgInternals;
+    if (options.resultsBufferSize !== undefined) {
+      // pg has no setting for extra startup parameters; CockroachDB reads this one at startup.
+      const original = internals.getStartupConf.bind(client);
+      const size = String(options.resultsBufferSize);
+      internals.getStartupConf = () => ({ ...original(), results_buffer_size: size });
+    }
+    const status = new Map<string, string>();
+    internals.connection.on(
+      'parameterStatus',
+      (message: { parameterName: string; parameterValue: string }) => {
+        status.set(message.parameterName, message.parameterValue);
+      },
+    );
+    // Errors before connect() settles are reported through its rejection; this keeps them off 'error'.
+    const swallow = (): void => {};
+    client.on('error', swallow);
+    const deadline = createDeadline(
+      { signal, timeoutMs: options.connectTimeoutMs },
+      { what: `connect to ${options.host}:${options.port}`, timeoutCode: 'CONN_CONNECT_TIMEOUT' },
+    );
+    const onAbort = (): void => {
+      internals.connection.stream?.destroy();
+    };
+    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await client.connect();
+      if (deadline.signal.aborted) throw deadline.signal.reason;
+    } catch (error) {
+      client.end().catch(() => {});
+      if (deadline.signal.aborted) throw deadline.signal.reason;
+      const mapped = toConnError(error, { host: options.host, port: options.port });
+      throw mapped;
+    } finally {
+      deadline.signal.removeEventListener('abort', onAbort);
+      deadline.dispose();
+      client.off('error', swallow);
+    }
+    return new CockroachConnection(client, { host: options.host, port: options.port }, status);
+  }
+
+  /** False once the socket failed or closed: the pool must destroy it. */
+  get usable(): boolean {
+    return this.lost === undefined && !this.ended;
+  }
+
+  /** `I` idle, `T` in a transaction, `E` in a failed transaction (from the last ReadyForQuery). */
+  get transactionStatus(): string | null {
+    return this.client.getTransactionStatus();
+  }
+
+  /**
+   * Runs one statement. On abort the server is asked to cancel it and the call waits (bounded) for
+   * the statement to stop, so the connection is idle again when this settles. A statement that still
+   * completed is returned: its effects happened, and reporting an abort would invite a duplicate.
+   */
+  async query(statement: Statement, options: StatementOptions = {}): Promise<pg.QueryResult> {
+    const signal = options.signal;
+    if (signal?.aborted) throw abortReason(signal, 'query');
+    const config: pg.QueryConfig & { queryMode?: 'extended'; rowMode?: 'array' } = {
+      text: statement.text,
+      values: statement.values as unknown[],
+    };
+    if (options.rowMode === 'array') config.rowMode = 'array';
+    if (options.singleStatement === true) config.queryMode = 'extended';
+    if (signal === undefined && options.timeoutMs === undefined) {
+      try {
+        return await this.client.query(config);
+      } catch (error) {
+        throw this.mapError(error);
+      }
+    }
+    const deadline = createDeadline(
+      { signal, timeoutMs: options.timeoutMs },
+      { what: 'query', timeoutCode: 'CONN_REQUEST_TIMEOUT' },
+    );
+    try {
+      return await this.withCancel(this.client.query(config), deadline.signal);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** Opens a portal and returns a cursor; the caller reads it with {@link readCursor} and closes it. */
+  openCursor(statement: Statement, rowMode?: 'array'): Cursor {
+    // pg refuses portals on a pipelined client; a cursor has the connection to itself.
+    (this.client as unknown as PgInternals).pipeline = false;
+    const cursor = new Cursor(
+      statement.text,
+      statement.values as unknown[],
+      rowMode === 'array' ? { rowMode } : {},
+    );
+    return this.client.query(cursor);
+  }
+
+  /** Reads up to `rows` rows from an open cursor, cancelling on abort like {@link query}. */
+  async readCursor<T>(cursor: Cursor<T>, rows: number, signal?: AbortSignal): Promise<T[]> {
+    if (signal?.aborted) throw abortReason(signal, 'stream');
+    const pending = cursor.read(rows);
+    if (signal === undefined) {
+      try {
+        return await pending;
+      } catch (error) {
+        throw this.mapError(error);
+      }
+    }
+    return this.withCancel(pending, signal);
+  }
+
+  /** Closes the portal (if the connection still works) and turns pipelining back on. */
+  async closeCursor(cursor: Cursor): Promise<void> {
+    try {
+      if (this.usable) await cursor.close();
+    } catch {
+      // A failed close leaves the session in an unknown state.
+      this.destroy();
+    } finally {
+      (this.client as unknown as PgInternals).pipeline = true;
+    }
+  }
+
+  private async withCancel<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+    let cancelled = false;
+    let grace: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      cancelled = true;
+      void this.cancel();
+      grace = setTimeout(() => this.destroy(), CANCEL_GRACE_MS);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await pending;
+    } catch (error) {
+      if (cancelled) throw abortReason(signal, 'query');
+      throw this.mapError(error);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      clearTimeout(grace);
+    }
+  }
+
+  private mapError(error: unknown): ConnError {
+    return toConnError(error, { host: this.target.host, port: this.target.port });
+  }
+
+  /** Sends a CancelRequest for whatever this session is running (best effort). */
+  async cancel(): Promise<void> {
+    const internals = this.client as unknown as PgInternals;
+    if (internals.processID === null || internals.secretKey === null) return;
+    await sendCancelRequest(this.target, internals.processID, internals.secretKey);
+  }
+
+  /** Ends the session politely; a stuck goodbye is cut after 2 s. */
+  async close(): Promise<void> {
+    if (this.ended) return;
+    const timer = setTimeout(() => this.destroy(), 2_000);
+    try {
+      await this.client.end();
+    } catch {
+      // The socket is closing anyway.
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Cuts the socket; pending statements fail with a connection error. */
+  destroy(): void {
+    this.lost ??= new Error('connection destroyed');
+    (this.client as unknown as PgInternals).connection.stream?.destroy();
+  }
+}

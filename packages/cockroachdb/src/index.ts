@@ -1,0 +1,58 @@
+/**
+ * `@conn/cockroachdb`: a CockroachDB driver on `pg` with `@conn/core`'s pool, safe CRUD helpers,
+ * the `cockroach_restart` retry protocol with ambiguous-commit detection, streaming and migrations.
+ * @packageDocumentation
+ */
+export { CockroachDB } from './client.js';
+export type { ServerKind } from './connection.js';
+export {
+  AmbiguousCommitError,
+  BatchInsertError,
+  CheckViolationError,
+  CockroachAuthenticationError,
+  CockroachConnectionError,
+  DeadlockError,
+  ForeignKeyViolationError,
+  InsufficientPrivilegeError,
+  MaxRetriesExceededError,
+  NotNullViolationError,
+  QueryCanceledError,
+  SchemaChangeFailureError,
+  SerializationFailureError,
+  SqlError,
+  type SqlErrorFields,
+  type SqlErrorOptions,
+  UniqueViolationError,
+} from './errors.js';
+export { type ObjectName, quoteIdentifier, quoteObjectName } from './identifiers.js';
+export type {
+  CockroachDBOptions,
+  CockroachPoolOptions,
+  CockroachTlsOptions,
+  Int8Mode,
+  SslMode,
+} from './options.js';
+export type { ExecuteResult, QueryOptions, StreamOptions } from './query-options.js';
+export type { RunInTransactionOptions } from './run-in-transaction.js';
+export { MAX_BIND_PARAMETERS } from './sql/batch-statements.js';
+export type {
+  ColumnDefinitions,
+  CreateDatabaseOptions,
+  CreateTableOptions,
+  DropTableOptions,
+} from './sql/ddl-statements.js';
+export type { OrderBy, SelectOptions } from './sql/select-statement.js';
+export type { Row } from './sql/statement.js';
+export type { Where } from './sql/where.js';
+export type { FilteredWriteOptions } from './sql/write-statements.js';
+export type {
+  BatchInsertOptions,
+  BatchResult,
+  BatchUpdateOptions,
+  UpsertOptions,
+  WriteOptions,
+} from './sql-executor.js';
+export { SqlExecutor } from './sql-executor.js';
+export { Transaction } from './transaction.js';
+export type { IsolationLevel, TransactionOptions } from './transaction-options.js';
+export { parseCockroachUrl } from './url.js';

@@ -1,0 +1,198 @@
+import {
+  type CallOptions,
+  ConfigError,
+  ConnError,
+  createDeadline,
+  type Deadline,
+  exponentialBackoff,
+  type Lease,
+  type RandomSource,
+  sleep,
+} from '@conn/core';
+import { commitFailure, isAmbiguousAtCommit } from './commit-failure.js';
+import type { CockroachConnection } from './connection.js';
+import { isRetryableSqlstate } from './error-mapping.js';
+import { MaxRetriesExceededError } from './errors.js';
+import { Transaction, type TransactionHost } from './transaction.js';
+import { beginStatement, type TransactionOptions } from './transaction-options.js';
+
+/** Options of `runInTransaction`. */
+export interface RunInTransactionOptions extends TransactionOptions, CallOptions {
+  /** Retries after the first attempt. Default 10. */
+  readonly maxRetries?: number | undefined;
+  /**
+   * The work may safely run twice (e.g. pure UPSERTs): an ambiguous commit is then retried instead of
+   * raising `AmbiguousCommitError`. Default false.
+   */
+  readonly idempotent?: boolean | undefined;
+  /**
+   * Retry on a new connection when the connection is lost before the commit was sent (nothing was
+   * committed then). Default false: the connection error is raised.
+   */
+  readonly retryConnectionLoss?: boolean | undefined;
+  /** Back-off between attempts: full jitter up to `min(maxMs, baseMs * 2^n)`. Default 20 ms .. 2 s. */
+  readonly backoff?:
+    | { readonly baseMs?: number; readonly maxMs?: number; readonly random?: RandomSource }
+    | undefined;
+  /** Called before each retry with the error that caused it and the attempt number that failed. */
+  readonly onRetry?: ((error: ConnError, attempt: number) => void) | undefined;
+}
+
+/** What `runInTransaction` needs from its client. @internal */
+export interface RetryHost extends TransactionHost {
+  acquire(options: CallOptions): Promise<Lease<CockroachConnection>>;
+}
+
+type Phase = 'begin' | 'body' | 'release' | 'commit';
+
+const RESTART_SAVEPOINT = 'cockroach_restart';
+
+/**
+ * Runs `fn` in a transaction and retries it when the server asks for a retry.
+ *
+ * On CockroachDB: `BEGIN; SAVEPOINT cockroach_restart; …; RELEASE SAVEPOINT cockroach_restart; COMMIT`,
+ * with `ROLLBACK TO SAVEPOINT cockroach_restart` before each retry (the transaction keeps its place).
+ * On PostgreSQL: `BEGIN; …; COMMIT`, restarted from `BEGIN`. Retried: 40001, CR000 (and 40P01 on
+ * PostgreSQL). Never retried silently: 40003 or a lost connection at the commit point
+ * (`AmbiguousCommitError`), unless `idempotent`.
+ */
+export async function runInTransaction<T>(
+  host: RetryHost,
+  fn: (tx: Transaction) => Promise<T>,
+  options: RunInTransactionOptions = {},
+): Promise<T> {
+  if (typeof fn !== 'function') throw new ConfigError('runInTransaction needs a function', { field: 'fn' });
+  const maxRetries = options.maxRetries ?? 10;
+  if (!Number.isSafeInteger(maxRetries) || maxRetries < 0) {
+    throw new ConfigError('maxRetries must be a non-negative integer', { field: 'maxRetries' });
+  }
+  const backoff = exponentialBackoff({
+    baseMs: options.backoff?.baseMs ?? 20,
+    maxMs: options.backoff?.maxMs ?? 2_000,
+    ...(options.backoff?.random === undefined ? {} : { random: options.backoff.random }),
+  });
+  const deadline = createDeadline(options, { what: 'transaction' });
+  let lease: Lease<CockroachConnection> | undefined;
+  try {
+    lease = await host.acquire({ signal: deadline.signal });
+    let begun = false;
+    for (let attempt = 1; ; attempt++) {
+      const connection: CockroachConnection = lease.resource;
+      const onCockroach = connection.serverKind === 'cockroachdb';
+      const tx = new Transaction(host, connection, undefined, true);
+      let phase: Phase = 'begin';
+      const run = (text: string): Promise<unknown> =>
+        connection.query({ text, values: [] }, { signal: deadline.signal });
+      try {
+        if (!begun) {
+          await run(beginStatement(options, connection.serverKind));
+          if (onCockroach) await run(`SAVEPOINT ${RESTART_SAVEPOINT}`);
+          begun = true;
+        }
+        phase = 'body';
+        const result = await fn(tx);
+        if (onCockroach) {
+          phase = 'release';
+          await run(`RELEASE SAVEPOINT ${RESTART_SAVEPOINT}`);
+          tx.end('committed');
+          // RELEASE was the commit point; COMMIT only resets the session, so its failure loses nothing.
+          await run('COMMIT').catch(() => connection.destroy());
+        } else {
+          phase = 'commit';
+          await run('COMMIT');
+        }
+        tx.end('committed');
+        return result;
+      } catch (raw) {
+        tx.end('failed');
+        const committing = phase === 'release' || phase === 'commit';
+        const error = committing
+          ? commitFailure(raw, phase === 'release' ? 'RELEASE SAVEPOINT' : 'COMMIT')
+          : raw;
+        if (!(error instanceof ConnError)) throw error; // the callback's own error, unchanged
+        const ambiguous = committing && isAmbiguousAtCommit(toCause(error));
+        const lost = !connection.usable;
+        const retryable =
+          isRetryableSqlstate((error as { sqlstate?: string }).sqlstate, !onCockroach) ||
+          (ambiguous && options.idempotent === true) ||
+          (!committing && lost && (options.retryConnectionLoss === true || options.idempotent === true));
+        if (!retryable) throw error;
+        if (deadline.signal.aborted) throw deadline.signal.reason;
+        if (attempt > maxRetries) {
+          throw new MaxRetriesExceededError(
+            `transaction failed after ${attempt} attempts: ${error.message}`,
+            {
+              attempts: attempt,
+              cause: error,
+            },
+          );
+        }
+        host.events.publish('transaction:retry', () => ({
+          attempt,
+          code: error.code,
+          sqlstate: (error as { sqlstate?: string }).sqlstate,
+          retryReason: (error as { retryReason?: string }).retryReason,
+        }));
+        options.onRetry?.(error, attempt);
+        begun = await restart(connection, onCockroach && begun && !lost, deadline);
+        if (!connection.usable) {
+          lease.destroy();
+          lease = undefined;
+          lease = await host.acquire({ signal: deadline.signal });
+          begun = false;
+        }
+        await sleep(backoff(attempt - 1), deadline.signal);
+      }
+    }
+  } finally {
+    if (lease !== undefined) await endLease(lease);
+    deadline.dispose();
+  }
+}
+
+/** The mapped error behind an `AmbiguousCommitError`, to tell why the commit failed. */
+function toCause(error: ConnError): ConnError {
+  return error.cause instanceof ConnError ? error.cause : error;
+}
+
+/**
+ * Gets the session ready for the next attempt. Returns true when the transaction is still open at
+ * the retry savepoint (CockroachDB), false when the next attempt must `BEGIN` again.
+ */
+async function restart(
+  connection: CockroachConnection,
+  viaSavepoint: boolean,
+  deadline: Deadline,
+): Promise<boolean> {
+  if (!connection.usable) return false;
+  const run = (text: string): Promise<unknown> =>
+    connection.query({ text, values: [] }, { signal: deadline.signal });
+  if (viaSavepoint && connection.transactionStatus !== 'I') {
+    try {
+      await run(`ROLLBACK TO SAVEPOINT ${RESTART_SAVEPOINT}`);
+      return true;
+    } catch {
+      // The savepoint is gone (e.g. the transaction was aborted as a whole): start over.
+    }
+  }
+  try {
+    if (connection.transactionStatus !== 'I') await run('ROLLBACK');
+  } catch {
+    connection.destroy();
+  }
+  return false;
+}
+
+/** Rolls back whatever is still open and gives the session back (or closes it when it broke). */
+async function endLease(lease: Lease<CockroachConnection>): Promise<void> {
+  const connection = lease.resource;
+  if (connection.usable && connection.transactionStatus !== 'I') {
+    try {
+      await connection.query({ text: 'ROLLBACK', values: [] });
+    } catch {
+      connection.destroy();
+    }
+  }
+  if (connection.usable && connection.transactionStatus === 'I') lease.release();
+  else lease.destroy();
+}

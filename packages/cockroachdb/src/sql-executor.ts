@@ -1,0 +1,308 @@
+import { type CallOptions, ConfigError } from '@conn/core';
+import type pg from 'pg';
+import type { Catalog } from './catalog.js';
+import type { ServerKind } from './connection.js';
+import { BatchInsertError } from './errors.js';
+import type { ObjectName } from './identifiers.js';
+import type { ExecuteResult, QueryOptions, StreamOptions } from './query-options.js';
+import { batchInsertStatements, batchUpdateStatements } from './sql/batch-statements.js';
+import {
+  type ColumnDefinitions,
+  type CreateTableOptions,
+  createTableStatement,
+  type DropTableOptions,
+  dropTableStatement,
+} from './sql/ddl-statements.js';
+import { type SelectOptions, selectStatement } from './sql/select-statement.js';
+import type { Row, Statement } from './sql/statement.js';
+import type { Where } from './sql/where.js';
+import {
+  deleteStatement,
+  type FilteredWriteOptions,
+  insertStatement,
+  type Returning,
+  updateStatement,
+  upsertStatement,
+} from './sql/write-statements.js';
+
+/** Options of `insert`, `update` and `upsert`. */
+export interface WriteOptions extends CallOptions {
+  /** Columns to return; default all. */
+  readonly returning?: readonly string[] | undefined;
+}
+
+/** Options of `upsert`. */
+export interface UpsertOptions extends WriteOptions {
+  /**
+   * Columns that identify an existing row (`ON CONFLICT (…)`). Default: the primary key, using
+   * CockroachDB's `UPSERT` statement there, or `INSERT … ON CONFLICT` on PostgreSQL.
+   */
+  readonly conflictColumns?: readonly string[] | undefined;
+}
+
+/** Options of `batchInsert`. */
+export interface BatchInsertOptions extends CallOptions {
+  /** Rows per statement, at most; lowered further so no statement exceeds 65,535 parameters. Default 1000. */
+  readonly chunkSize?: number | undefined;
+  /**
+   * Default true: every chunk in one transaction (all rows or none, retried on 40001). false: each
+   * chunk commits on its own; a failure part-way raises `BatchInsertError` telling how many rows landed.
+   */
+  readonly atomic?: boolean | undefined;
+  /** Return the inserted rows (default false: just the count), optionally only these columns. */
+  readonly returning?: boolean | readonly string[] | undefined;
+}
+
+/** Options of `batchUpdate`. */
+export interface BatchUpdateOptions extends CallOptions {
+  /** The column that identifies each record's row. Default `id`. */
+  readonly keyColumn?: string | undefined;
+  /** Records per statement, at most. Default 1000. */
+  readonly chunkSize?: number | undefined;
+}
+
+/** What `batchInsert` and `batchUpdate` return. */
+export interface BatchResult<T> {
+  /** Rows inserted or updated. */
+  readonly rowCount: number;
+  /** The rows, when asked for (`batchUpdate` always returns them). */
+  readonly rows: T[];
+}
+
+/** Every method that runs SQL, shared by the client (pooled) and transactions (one pinned session). */
+export abstract class SqlExecutor {
+  /** Runs one statement on the executor's connection(s). @internal */
+  protected abstract runStatement(
+    statement: Statement,
+    options: QueryOptions & { singleStatement?: boolean | undefined },
+  ): Promise<pg.QueryResult>;
+
+  /** Streams the rows of one statement. @internal */
+  protected abstract streamStatement<T>(statement: Statement, options: StreamOptions): AsyncIterable<T>;
+
+  /** Runs `fn` atomically: in a (retried) transaction for the client, directly inside one for a transaction. @internal */
+  protected abstract atomically<T>(
+    fn: (executor: SqlExecutor) => Promise<T>,
+    options: CallOptions,
+  ): Promise<T>;
+
+  /** The kind of server, connecting first if nothing is known yet. @internal */
+  protected abstract serverKind(options: CallOptions): Promise<ServerKind>;
+
+  /** The table catalog cache. @internal */
+  protected abstract get catalog(): Catalog;
+
+  /**
+   * Runs a statement with `$1…` parameters and returns rows, count and columns.
+   * @example const { rowCount } = await db.execute('DELETE FROM t WHERE at < $1', [cutoff]);
+   */
+  async execute<T = Row>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: QueryOptions = {},
+  ): Promise<ExecuteResult<T>> {
+    checkSql(sql, params);
+    const result = await this.runStatement({ text: sql, values: params }, options);
+    return {
+      rows: result.rows as T[],
+      rowCount: result.rowCount,
+      command: result.command,
+      fields: result.fields.map((field) => ({ name: field.name, dataTypeID: field.dataTypeID })),
+    };
+  }
+
+  /** Runs a statement and returns its rows, typed as `T`. */
+  async query<T = Row>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: QueryOptions = {},
+  ): Promise<T[]> {
+    checkSql(sql, params);
+    return (await this.runStatement({ text: sql, values: params }, options)).rows as T[];
+  }
+
+  /** The first row of a statement, or `undefined` when it returned none. */
+  async queryOne<T = Row>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: QueryOptions = {},
+  ): Promise<T | undefined> {
+    return (await this.query<T>(sql, params, options))[0];
+  }
+
+  /**
+   * Streams rows through a server-side portal, `batchSize` rows per round trip, reading the next batch
+   * only when the loop asks for it. Leaving the loop early (`break`, `return`, a throw) closes the
+   * portal and frees the connection.
+   * @example for await (const row of db.stream('SELECT * FROM events')) { ... }
+   */
+  stream<T = Row>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: StreamOptions = {},
+  ): AsyncIterable<T> {
+    checkSql(sql, params);
+    return this.streamStatement<T>({ text: sql, values: params }, options);
+  }
+
+  /** `CREATE TABLE [IF NOT EXISTS]` with quoted names; `columns` maps names to SQL definitions. */
+  async createTable(
+    name: ObjectName,
+    columns: ColumnDefinitions,
+    options: CreateTableOptions & CallOptions = {},
+  ): Promise<void> {
+    await this.runStatement(
+      { text: createTableStatement(name, columns, options), values: [] },
+      { ...options, singleStatement: true },
+    );
+    this.catalog.forget(name);
+  }
+
+  /** `DROP TABLE [IF EXISTS]` (default `IF EXISTS`). */
+  async dropTable(name: ObjectName, options: DropTableOptions & CallOptions = {}): Promise<void> {
+    await this.runStatement(
+      { text: dropTableStatement(name, options), values: [] },
+      { ...options, singleStatement: true },
+    );
+    this.catalog.forget(name);
+  }
+
+  /** Inserts one row and returns it as stored (defaults and generated ids filled in). */
+  async insert<T = Row>(table: ObjectName, data: Row, options: WriteOptions = {}): Promise<T> {
+    const result = await this.runStatement(insertStatement(table, data, options.returning), options);
+    return result.rows[0] as T;
+  }
+
+  /** Inserts or updates one row by its key and returns it. */
+  async upsert<T = Row>(table: ObjectName, data: Row, options: UpsertOptions = {}): Promise<T> {
+    let target: { useUpsertStatement: boolean; conflictColumns: readonly string[] };
+    if (options.conflictColumns !== undefined) {
+      if (!Array.isArray(options.conflictColumns) || options.conflictColumns.length === 0) {
+        throw new ConfigError('conflictColumns must be a non-empty array of column names', {
+          field: 'conflictColumns',
+        });
+      }
+      target = { useUpsertStatement: false, conflictColumns: options.conflictColumns };
+    } else if ((await this.serverKind(options)) === 'cockroachdb') {
+      target = { useUpsertStatement: true, conflictColumns: [] };
+    } else {
+      const key = await this.catalog.primaryKey(table, (statement) => this.runStatement(statement, options));
+      target = { useUpsertStatement: false, conflictColumns: key };
+    }
+    const result = await this.runStatement(upsertStatement(table, data, target, options.returning), options);
+    return result.rows[0] as T;
+  }
+
+  /** Selects rows: columns, equality filters, typed ordering, validated limit and offset. */
+  async select<T = Row>(table: ObjectName, options: SelectOptions & QueryOptions = {}): Promise<T[]> {
+    return (await this.runStatement(selectStatement(table, options), options)).rows as T[];
+  }
+
+  /** The first row `select` would return (it asks the server for one row), or `undefined`. */
+  async selectOne<T = Row>(
+    table: ObjectName,
+    options: Omit<SelectOptions, 'limit'> & QueryOptions = {},
+  ): Promise<T | undefined> {
+    const rows = await this.select<T>(table, { ...options, limit: 1 });
+    return rows[0];
+  }
+
+  /** Updates the rows matching `where` and returns them all. An empty `where` needs `{ allowAll: true }`. */
+  async update<T = Row>(
+    table: ObjectName,
+    data: Row,
+    where: Where,
+    options: WriteOptions & FilteredWriteOptions = {},
+  ): Promise<T[]> {
+    const returning: Returning = options.returning;
+    return (await this.runStatement(updateStatement(table, data, where, options, returning), options))
+      .rows as T[];
+  }
+
+  /** Deletes the rows matching `where` in one statement and returns how many. An empty `where` needs `{ allowAll: true }`. */
+  async delete(
+    table: ObjectName,
+    where: Where,
+    options: FilteredWriteOptions & CallOptions = {},
+  ): Promise<number> {
+    return (await this.runStatement(deleteStatement(table, where, options), options)).rowCount ?? 0;
+  }
+
+  /**
+   * Inserts many rows with multi-row INSERTs of at most `chunkSize` rows (1000) and never more than
+   * 65,535 parameters each. Atomic by default.
+   */
+  async batchInsert<T = Row>(
+    table: ObjectName,
+    records: readonly Row[],
+    options: BatchInsertOptions = {},
+  ): Promise<BatchResult<T>> {
+    const returning =
+      options.returning === true
+        ? undefined
+        : options.returning === false || options.returning === undefined
+          ? false
+          : options.returning;
+    const statements = batchInsertStatements(table, records, { chunkSize: options.chunkSize, returning });
+    const wantRows = options.returning !== undefined && options.returning !== false;
+    const runAll = async (
+      executor: SqlExecutor,
+      onChunk?: (count: number) => void,
+    ): Promise<BatchResult<T>> => {
+      const rows: T[] = [];
+      let rowCount = 0;
+      for (const statement of statements) {
+        const result = await executor.runStatement(statement, options);
+        rowCount += result.rowCount ?? 0;
+        if (wantRows) rows.push(...(result.rows as T[]));
+        onChunk?.(rowCount);
+      }
+      return { rowCount, rows };
+    };
+    if (statements.length === 0) return { rowCount: 0, rows: [] };
+    if (options.atomic !== false) return this.atomically((executor) => runAll(executor), options);
+    let committed = 0;
+    try {
+      return await runAll(this, (count) => {
+        committed = count;
+      });
+    } catch (error) {
+      if (committed === 0) throw error;
+      throw new BatchInsertError(
+        `batchInsert failed after ${committed} of ${records.length} rows were committed: ${(error as Error).message}`,
+        { committedRows: committed, cause: error },
+      );
+    }
+  }
+
+  /**
+   * Updates many rows by `keyColumn` (default `id`): one `UPDATE … FROM (VALUES …)` per chunk, all in
+   * one transaction. Returns the updated rows; a key with no row is simply not among them.
+   */
+  async batchUpdate<T = Row>(
+    table: ObjectName,
+    records: readonly Row[],
+    options: BatchUpdateOptions = {},
+  ): Promise<BatchResult<T>> {
+    if (Array.isArray(records) && records.length === 0) return { rowCount: 0, rows: [] };
+    const keyColumn = options.keyColumn ?? 'id';
+    const types = await this.catalog.columnTypes(table, (statement) => this.runStatement(statement, options));
+    if (types.size === 0)
+      throw new ConfigError('batchUpdate: the table does not exist or has no columns', { field: 'table' });
+    const statements = batchUpdateStatements(table, records, keyColumn, types, {
+      chunkSize: options.chunkSize,
+    });
+    return this.atomically(async (executor) => {
+      const rows: T[] = [];
+      for (const statement of statements)
+        rows.push(...((await executor.runStatement(statement, options)).rows as T[]));
+      return { rowCount: rows.length, rows };
+    }, options);
+  }
+}
+
+function checkSql(sql: string, params: readonly unknown[]): void {
+  if (typeof sql !== 'string' || sql.trim().length === 0)
+    throw new ConfigError('sql must be a non-empty string', { field: 'sql' });
+  if (!Array.isArray(params)) throw new ConfigError('params must be an array', { field: 'params' });
+}

@@ -1,0 +1,169 @@
+import { type CallOptions, ConfigError, type EventPublisher, type Lease, QueryError } from '@conn/core';
+import type pg from 'pg';
+import type { Catalog } from './catalog.js';
+import { commitFailure } from './commit-failure.js';
+import type { CockroachConnection, ServerKind } from './connection.js';
+import { instrumented } from './events.js';
+import type { QueryOptions, StreamOptions } from './query-options.js';
+import { streamRows } from './result-stream.js';
+import type { Statement } from './sql/statement.js';
+import { SqlExecutor } from './sql-executor.js';
+
+/** What a transaction needs from its client. @internal */
+export interface TransactionHost {
+  readonly catalog: Catalog;
+  readonly events: EventPublisher;
+  readonly streamBatchSize: number;
+}
+
+type State = 'open' | 'committed' | 'rolled back' | 'failed';
+
+/**
+ * A transaction pinned to one session: every statement and CRUD helper on it runs on that session.
+ * `await using tx = await db.transaction()` rolls back at the end of the block unless `commit()` ran.
+ */
+export class Transaction extends SqlExecutor implements AsyncDisposable {
+  private state: State = 'open';
+  /** Statements still running, so commit/rollback never overtakes one. */
+  private running = 0;
+
+  /** @internal */
+  constructor(
+    private readonly host: TransactionHost,
+    private readonly connection: CockroachConnection,
+    private readonly lease: Lease<CockroachConnection> | undefined,
+    /** Set for the transactions `runInTransaction` hands to its callback: it commits, not the callback. */
+    private readonly managed: boolean,
+  ) {
+    super();
+  }
+
+  /** Whether statements can still run on it. */
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  /** The server this transaction runs on. */
+  get server(): ServerKind {
+    return this.connection.serverKind;
+  }
+
+  protected override get catalog(): Catalog {
+    return this.host.catalog;
+  }
+
+  protected override async serverKind(): Promise<ServerKind> {
+    return this.connection.serverKind;
+  }
+
+  protected override atomically<T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+
+  protected override async runStatement(
+    statement: Statement,
+    options: QueryOptions & { singleStatement?: boolean | undefined },
+  ): Promise<pg.QueryResult> {
+    this.checkOpen();
+    this.running++;
+    try {
+      return await instrumented(this.host.events, statement, () =>
+        this.connection.query(statement, {
+          signal: options.signal,
+          timeoutMs: options.timeoutMs,
+          rowMode: options.rowMode === 'array' ? 'array' : undefined,
+          singleStatement: options.singleStatement,
+        }),
+      );
+    } finally {
+      this.running--;
+    }
+  }
+
+  protected override streamStatement<T>(statement: Statement, options: StreamOptions): AsyncIterable<T> {
+    const self = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        self.checkOpen();
+        yield* streamRows<T>(
+          self.connection,
+          statement,
+          options,
+          options.batchSize ?? self.host.streamBatchSize,
+        );
+      },
+    };
+  }
+
+  /**
+   * Commits. A 40003 or a connection lost during COMMIT raises `AmbiguousCommitError` (the commit
+   * may have happened); a 40001 here means it did not.
+   */
+  async commit(options: CallOptions = {}): Promise<void> {
+    this.checkManual('commit');
+    this.checkOpen();
+    try {
+      await this.connection.query(
+        { text: 'COMMIT', values: [] },
+        { signal: options.signal, timeoutMs: options.timeoutMs },
+      );
+      this.finish('committed');
+    } catch (error) {
+      this.finish('failed');
+      throw commitFailure(error, 'COMMIT');
+    }
+  }
+
+  /** Rolls back. Safe to call on a failed transaction; a no-op once ended. */
+  async rollback(): Promise<void> {
+    this.checkManual('rollback');
+    if (this.state !== 'open') return;
+    await this.rollbackQuietly();
+  }
+
+  /** Rolls back unless committed; the session returns to the pool (or is closed if it broke). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.state === 'open' && !this.managed) await this.rollbackQuietly();
+  }
+
+  /** Marks the transaction ended without touching the session (runInTransaction's own bookkeeping). @internal */
+  end(state: 'committed' | 'rolled back' | 'failed'): void {
+    this.state = state;
+  }
+
+  private async rollbackQuietly(): Promise<void> {
+    try {
+      if (this.connection.usable) await this.connection.query({ text: 'ROLLBACK', values: [] });
+      this.finish('rolled back');
+    } catch {
+      this.finish('failed');
+    }
+  }
+
+  private finish(state: State): void {
+    this.state = state;
+    if (this.lease === undefined) return;
+    if (this.connection.usable && this.connection.transactionStatus === 'I' && this.running === 0)
+      this.lease.release();
+    else this.lease.destroy();
+  }
+
+  private checkOpen(): void {
+    if (this.state !== 'open') {
+      throw new QueryError(`the transaction is ${this.state}; start a new one`, {
+        code: 'CONN_COCKROACH_TX_ENDED',
+      });
+    }
+  }
+
+  private checkManual(what: string): void {
+    if (this.managed) {
+      throw new ConfigError(
+        `runInTransaction commits and rolls back by itself; do not call ${what}() in its callback`,
+        {
+          field: what,
+        },
+      );
+    }
+  }
+}
