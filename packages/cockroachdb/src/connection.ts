@@ -1,4 +1,4 @@
-import { abortReason, ConnError, createDeadline, type Secret } from '@conn/core';
+import { abortReason, ConnError, ConnectionError, createDeadline, type Secret } from '@conn/core';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { sendCancelRequest } from './cancel-request.js';
@@ -258,7 +258,10 @@ export class CockroachConnection {
   }
 
   private mapError(error: unknown): ConnError {
-    return toConnError(error, { host: this.target.host, port: this.target.port });
+    const mapped = toConnError(error, { host: this.target.host, port: this.target.port });
+    // A FATAL (57P01, 08xxx) arrives before the socket closes: stop lending this session now.
+    if (mapped instanceof ConnectionError) this.lost ??= mapped;
+    return mapped;
   }
 
   /** Sends a CancelRequest for whatever this session is running (best effort). */
