@@ -3,6 +3,21 @@
  * the `cockroach_restart` retry protocol with ambiguous-commit detection, streaming and migrations.
  * @packageDocumentation
  */
+export {
+  AbortError,
+  AuthenticationError,
+  AuthorizationError,
+  ConfigError,
+  ConnError,
+  ConnectionError,
+  isConnError,
+  PoolClosedError,
+  PoolError,
+  PoolTimeoutError,
+  QueryError,
+  Secret,
+  TimeoutError,
+} from '@conn/core';
 export { CockroachDB } from './client.js';
 export type { ServerKind } from './connection.js';
 export {

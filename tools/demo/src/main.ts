@@ -1,10 +1,12 @@
 // `npm run demo`: each finished package contributes one short demo against a local server.
+import { cockroachdbDemo } from './cockroachdb-demo.js';
 import { coreDemo } from './core-demo.js';
 import { siridbDemo } from './siridb-demo.js';
 
 const demos: ReadonlyArray<readonly [string, () => Promise<void>]> = [
   ['@conn/core', coreDemo],
   ['@conn/siridb', siridbDemo],
+  ['@conn/cockroachdb', cockroachdbDemo],
 ];
 
 for (const [name, demo] of demos) {

@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
 import { AuthenticationError, isConnError, PoolTimeoutError, TimeoutError } from '@conn/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +139,51 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB client again
     ]);
     expect(settled.map((entry) => entry.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((settled[1] as PromiseRejectedResult).reason.sqlstate).toBe('22012');
+  });
+
+  it('connects with a password full of URL special characters, percent-encoded or as ?password=', async (context) => {
+    const role = `conn_special_${process.pid}`;
+    const password = 'p@ss:w/o#rd?&=% x\'"';
+    const created = await db
+      .execute(`CREATE ROLE "${role}" LOGIN PASSWORD '${password.replaceAll("'", "''")}'`)
+      .then(() => true)
+      .catch((error: unknown) => error);
+    if (created !== true) {
+      context.skip(`cannot create a role on this server: ${(created as Error).message}`);
+      return;
+    }
+    try {
+      const base = new URL(databaseUrl());
+      const encoded = `postgresql://${role}:${encodeURIComponent(password)}@${base.host}${base.pathname}?sslmode=disable`;
+      await using first = CockroachDB.fromUrl(encoded);
+      expect(await first.queryOne('SELECT current_user AS who')).toEqual({ who: role });
+      const asParam = `postgresql://${base.host}${base.pathname}?sslmode=disable&user=${role}&password=${encodeURIComponent(password)}`;
+      await using second = CockroachDB.fromUrl(asParam);
+      expect(await second.queryOne('SELECT current_user AS who')).toEqual({ who: role });
+    } finally {
+      await db.execute(`DROP ROLE IF EXISTS "${role}"`);
+    }
+  });
+
+  it('publishes query events with durations and without bound values', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const listener = (message: unknown): void => {
+      seen.push(message as Record<string, unknown>);
+    };
+    diagnosticsChannel.subscribe('conn:cockroachdb:query:end', listener);
+    diagnosticsChannel.subscribe('conn:cockroachdb:query:error', listener);
+    try {
+      await db.query('SELECT $1::text AS secret_value', ['do-not-publish-me']);
+      await db.query('SELECT 1/0').catch(() => {});
+    } finally {
+      diagnosticsChannel.unsubscribe('conn:cockroachdb:query:end', listener);
+      diagnosticsChannel.unsubscribe('conn:cockroachdb:query:error', listener);
+    }
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toMatchObject({ sql: 'SELECT $1::text AS secret_value', rowCount: 1, command: 'SELECT' });
+    expect(seen[0]?.['durationMs']).toBeTypeOf('number');
+    expect(seen[1]).toMatchObject({ sql: 'SELECT 1/0', sqlstate: '22012', code: 'CONN_COCKROACH_SQL' });
+    expect(JSON.stringify(seen)).not.toContain('do-not-publish-me');
   });
 
   it('inspect and JSON of the client never show the password', () => {
