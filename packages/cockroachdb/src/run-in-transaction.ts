@@ -79,7 +79,13 @@ export async function runInTransaction<T>(
     for (let attempt = 1; ; attempt++) {
       const connection: CockroachConnection = lease.resource;
       const onCockroach = connection.serverKind === 'cockroachdb';
-      const tx = new Transaction(host, connection, undefined, true);
+      const tx = new Transaction(
+        host,
+        connection,
+        undefined,
+        true,
+        options.signal === undefined && options.timeoutMs === undefined ? undefined : deadline.signal,
+      );
       let phase: Phase = 'begin';
       const run = (text: string): Promise<unknown> =>
         connection.query({ text, values: [] }, { signal: deadline.signal });

@@ -34,6 +34,8 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     private readonly lease: Lease<CockroachConnection> | undefined,
     /** Set for the transactions `runInTransaction` hands to its callback: it commits, not the callback. */
     private readonly managed: boolean,
+    /** The whole transaction's signal (runInTransaction's deadline): it also cancels each statement. */
+    private readonly outerSignal?: AbortSignal,
   ) {
     super();
   }
@@ -69,7 +71,7 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     try {
       return await instrumented(this.host.events, statement, () =>
         this.connection.query(statement, {
-          signal: options.signal,
+          signal: combineSignals(options.signal, this.outerSignal),
           timeoutMs: options.timeoutMs,
           rowMode: options.rowMode === 'array' ? 'array' : undefined,
           singleStatement: options.singleStatement,
@@ -166,4 +168,13 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
       );
     }
   }
+}
+
+function combineSignals(
+  first: AbortSignal | undefined,
+  second: AbortSignal | undefined,
+): AbortSignal | undefined {
+  if (first === undefined) return second;
+  if (second === undefined) return first;
+  return AbortSignal.any([first, second]);
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AmbiguousCommitError, type CockroachDB, CockroachConnectionError } from '../../src/index.js';
+import { AmbiguousCommitError, CockroachConnectionError, type CockroachDB } from '../../src/index.js';
 import { openDatabase, testDatabase, uniqueTable } from '../support/database.js';
 
 describe.skipIf(testDatabase.skipReason !== undefined)('failures of the session against PostgreSQL', () => {
@@ -13,7 +13,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('failures of the session 
 
   async function backendPids(db: CockroachDB): Promise<number[]> {
     const rows = await db.query<{ pid: number }>(
-      "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()",
+      'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
       ['@conn/cockroachdb killable'],
     );
     return rows.map((row) => row.pid);
@@ -116,12 +116,15 @@ describe.skipIf(testDatabase.skipReason !== undefined)('failures of the session 
       const body = async (tx: import('../../src/index.js').Transaction) => {
         attempts++;
         await tx.insert(table, { id: attempts });
-        if (attempts === 1 || attempts === 3) await tx.execute('SELECT pg_terminate_backend(pg_backend_pid())');
+        if (attempts === 1 || attempts === 3)
+          await tx.execute('SELECT pg_terminate_backend(pg_backend_pid())');
       };
       await expect(db.runInTransaction(body)).rejects.toBeInstanceOf(CockroachConnectionError);
       expect(attempts).toBe(1);
       attempts = 2;
-      await expect(db.runInTransaction(body, { retryConnectionLoss: true, backoff: { baseMs: 1, maxMs: 2 } })).resolves.toBeUndefined();
+      await expect(
+        db.runInTransaction(body, { retryConnectionLoss: true, backoff: { baseMs: 1, maxMs: 2 } }),
+      ).resolves.toBeUndefined();
       expect(attempts).toBe(4);
       // Nothing of the killed attempts was committed.
       expect(await admin.select(table, { orderBy: [{ column: 'id' }] })).toEqual([{ id: '4' }]);

@@ -183,6 +183,27 @@ describe.skipIf(testDatabase.skipReason !== undefined)('transactions against Pos
     expect(await db.select(accounts, { where: { id: [20, 21] } })).toHaveLength(2);
   });
 
+  it('timeoutMs of runInTransaction also cancels a statement running inside it', async () => {
+    const marker = `tx_timeout_${process.pid}`;
+    const error = await db
+      .runInTransaction(
+        async (tx) => {
+          await tx.insert(accounts, { id: 40, balance: 0 });
+          await tx.query(`SELECT pg_sleep(30) AS ${marker}`);
+        },
+        { timeoutMs: 300 },
+      )
+      .catch((caught: unknown) => caught);
+    expect((error as { code?: string }).code).toBe('CONN_TIMEOUT');
+    // The server is no longer running the statement: it was cancelled, not waited for.
+    const running = await db.query(
+      "SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active' AND pid <> pg_backend_pid()",
+      [`%${marker}%`],
+    );
+    expect(running).toEqual([]);
+    expect(await db.selectOne(accounts, { where: { id: 40 } })).toBeUndefined();
+  });
+
   it('a signal aborts runInTransaction between attempts and rolls back', async () => {
     const controller = new AbortController();
     const error = await db
