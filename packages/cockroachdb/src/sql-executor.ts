@@ -237,14 +237,12 @@ export abstract class SqlExecutor {
     records: readonly Row[],
     options: BatchInsertOptions = {},
   ): Promise<BatchResult<T>> {
-    const returning =
-      options.returning === true
-        ? undefined
-        : options.returning === false || options.returning === undefined
-          ? false
-          : options.returning;
-    const statements = batchInsertStatements(table, records, { chunkSize: options.chunkSize, returning });
+    // true: every column; a list: those columns; false/absent: no RETURNING (just the count).
     const wantRows = options.returning !== undefined && options.returning !== false;
+    let returning: readonly string[] | undefined | false = false;
+    if (options.returning === true) returning = undefined;
+    else if (Array.isArray(options.returning)) returning = options.returning;
+    const statements = batchInsertStatements(table, records, { chunkSize: options.chunkSize, returning });
     const runAll = async (
       executor: SqlExecutor,
       onChunk?: (count: number) => void,

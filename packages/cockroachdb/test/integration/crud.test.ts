@@ -139,8 +139,8 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CRUD helpers against Pos
     ];
     for (const attack of attacks) {
       const outcome = await attack().then(
-        (value) => ({ ok: true, value }),
-        (error: unknown) => ({ ok: false, error }),
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
       );
       if (outcome.ok) {
         // Only bound values and quoted names may succeed: they match nothing, or name an absent table.

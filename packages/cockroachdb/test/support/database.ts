@@ -1,3 +1,4 @@
+import type {} from '@conn/pg-server/vitest-global-setup';
 import { inject } from 'vitest';
 import { CockroachDB, type CockroachDBOptions } from '../../src/index.js';
 
