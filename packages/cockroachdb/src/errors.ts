@@ -130,17 +130,10 @@ defineErrorClass(
 );
 
 /** 28P01 / 28000: the server refused the credentials. */
-export class CockroachAuthenticationError extends AuthenticationError implements SqlErrorFields {
-  declare readonly sqlstate: string;
-  declare readonly serverMessage: string;
-  declare readonly severity: string | undefined;
-  declare readonly detail: string | undefined;
-  declare readonly hint: string | undefined;
-  declare readonly constraint: string | undefined;
-  declare readonly table: string | undefined;
-  declare readonly column: string | undefined;
-  declare readonly schema: string | undefined;
-  declare readonly position: number | undefined;
+// The interface declares the SQL fields the constructor assigns (the same as SqlError's).
+export interface CockroachAuthenticationError extends SqlErrorFields {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
+export class CockroachAuthenticationError extends AuthenticationError {
   constructor(message: string, options: SqlErrorOptions) {
     super(message, { ...options, details: { sqlstate: options.fields.sqlstate, ...options.details } });
     assignFields(this, options.fields);
@@ -149,17 +142,10 @@ export class CockroachAuthenticationError extends AuthenticationError implements
 defineErrorClass(CockroachAuthenticationError, 'CockroachAuthenticationError', 'CONN_AUTH_FAILED', false);
 
 /** 42501: the user lacks a privilege for this statement. */
-export class InsufficientPrivilegeError extends AuthorizationError implements SqlErrorFields {
-  declare readonly sqlstate: string;
-  declare readonly serverMessage: string;
-  declare readonly severity: string | undefined;
-  declare readonly detail: string | undefined;
-  declare readonly hint: string | undefined;
-  declare readonly constraint: string | undefined;
-  declare readonly table: string | undefined;
-  declare readonly column: string | undefined;
-  declare readonly schema: string | undefined;
-  declare readonly position: number | undefined;
+// The interface declares the SQL fields the constructor assigns (the same as SqlError's).
+export interface InsufficientPrivilegeError extends SqlErrorFields {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
+export class InsufficientPrivilegeError extends AuthorizationError {
   constructor(message: string, options: SqlErrorOptions) {
     super(message, { ...options, details: { sqlstate: options.fields.sqlstate, ...options.details } });
     assignFields(this, options.fields);

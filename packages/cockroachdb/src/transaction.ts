@@ -35,7 +35,7 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     /** Set for the transactions `runInTransaction` hands to its callback: it commits, not the callback. */
     private readonly managed: boolean,
     /** The whole transaction's signal (runInTransaction's deadline): it also cancels each statement. */
-    private readonly outerSignal?: AbortSignal,
+    private readonly outerSignal: AbortSignal | undefined = undefined,
   ) {
     super();
   }
