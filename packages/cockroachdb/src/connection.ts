@@ -43,7 +43,7 @@ interface PgInternals {
   getStartupConf(): Record<string, string>;
   processID: number | null;
   secretKey: number | null;
-  connection: pg.Connection & { stream?: { destroy(): void } };
+  connection: pg.Connection & { stream?: { destroy(): void; cork?(): void; uncork?(): void } };
 }
 
 /**
@@ -58,6 +58,13 @@ export class CockroachConnection {
   private readonly target: { host: string; port: number };
   private lost: unknown;
   private ended = false;
+  private corked = false;
+  /** Statements sent and not yet answered. */
+  private inFlight = 0;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    (this.client as unknown as PgInternals).connection.stream?.uncork?.();
+  };
 
   private constructor(
     client: pg.Client,
@@ -181,22 +188,42 @@ export class CockroachConnection {
     };
     if (options.rowMode === 'array') config.rowMode = 'array';
     if (options.singleStatement === true) config.queryMode = 'extended';
-    if (signal === undefined && options.timeoutMs === undefined) {
-      try {
-        return await this.client.query(config);
-      } catch (error) {
-        throw this.mapError(error);
-      }
-    }
-    const deadline = createDeadline(
-      { signal, timeoutMs: options.timeoutMs },
-      { what: 'query', timeoutCode: 'CONN_REQUEST_TIMEOUT' },
-    );
+    // Only while others are in flight: a lone statement leaves at once.
+    if (this.inFlight > 0) this.coalesceWrites();
+    this.inFlight++;
     try {
-      return await this.withCancel(this.client.query(config), deadline.signal);
+      if (signal === undefined && options.timeoutMs === undefined) {
+        try {
+          return await this.client.query(config);
+        } catch (error) {
+          throw this.mapError(error);
+        }
+      }
+      const deadline = createDeadline(
+        { signal, timeoutMs: options.timeoutMs },
+        { what: 'query', timeoutCode: 'CONN_REQUEST_TIMEOUT' },
+      );
+      try {
+        return await this.withCancel(this.client.query(config), deadline.signal);
+      } finally {
+        deadline.dispose();
+      }
     } finally {
-      deadline.dispose();
+      this.inFlight--;
     }
+  }
+
+  /**
+   * Pipelined statements issued in the same tick leave in one write: the socket is corked now and
+   * uncorked on the next tick, saving a system call per statement.
+   */
+  private coalesceWrites(): void {
+    if (this.corked) return;
+    const stream = (this.client as unknown as PgInternals).connection.stream;
+    if (stream?.cork === undefined) return;
+    this.corked = true;
+    stream.cork();
+    process.nextTick(this.uncork);
   }
 
   /** Opens a portal and returns a cursor; the caller reads it with {@link readCursor} and closes it. */
