@@ -3,20 +3,33 @@
 // transaction, streaming, and a typed error. CONN_COCKROACH_URL points it at a real cluster.
 import { CockroachDB, isConnError, UniqueViolationError } from '@conn/cockroachdb';
 import { startPgServer } from '@conn/pg-server';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 export async function cockroachdbDemo(): Promise<void> {
   const handle = await startPgServer();
   try {
-    if (!handle.availability.available) {
-      console.log(`skipped: no PostgreSQL to talk to (${handle.availability.reason})`);
+    if (handle.availability.available) {
+      const { info } = handle.availability;
+      console.log(`PostgreSQL ${info.version} (${info.source}) at ${info.redactedUrl}`);
+      const url = new URL(info.url);
+      if (!url.searchParams.has('sslmode')) url.searchParams.set('sslmode', 'disable');
+      await quickstart(url.toString(), 4);
       return;
     }
-    const { info } = handle.availability;
-    console.log(`PostgreSQL ${info.version} (${info.source}) at ${info.redactedUrl}`);
-    const url = new URL(info.url);
-    if (!url.searchParams.has('sslmode')) url.searchParams.set('sslmode', 'disable');
+    console.log(
+      `no PostgreSQL server (${handle.availability.reason}); using PGlite, PostgreSQL in WebAssembly`,
+    );
+    await using embedded = await startEmbeddedPostgres();
+    console.log(`PGlite ${embedded.version} at ${embedded.url}`);
+    await quickstart(embedded.url, 1);
+  } finally {
+    await handle.stop();
+  }
+}
 
-    await using db = CockroachDB.fromUrl(url.toString(), { pool: { max: 4 } });
+async function quickstart(url: string, poolSize: number): Promise<void> {
+  {
+    await using db = CockroachDB.fromUrl(url, { pool: { max: poolSize } });
     await db.connect();
     console.log('server:', db.server);
 
@@ -86,7 +99,5 @@ export async function cockroachdbDemo(): Promise<void> {
     }
     await db.dropTable('demo_users');
     console.log('pool:', db.stats());
-  } finally {
-    await handle.stop();
   }
 }
