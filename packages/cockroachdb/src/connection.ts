@@ -194,7 +194,7 @@ export class CockroachConnection {
     try {
       if (signal === undefined && options.timeoutMs === undefined) {
         try {
-          return await this.client.query(config);
+          return lastResult(await this.client.query(config));
         } catch (error) {
           throw this.mapError(error);
         }
@@ -204,7 +204,7 @@ export class CockroachConnection {
         { what: 'query', timeoutCode: 'CONN_REQUEST_TIMEOUT' },
       );
       try {
-        return await this.withCancel(this.client.query(config), deadline.signal);
+        return lastResult(await this.withCancel(this.client.query(config), deadline.signal));
       } finally {
         deadline.dispose();
       }
@@ -316,4 +316,9 @@ export class CockroachConnection {
     this.lost ??= new Error('connection destroyed');
     (this.client as unknown as PgInternals).connection.stream?.destroy();
   }
+}
+
+/** Several statements in one simple query give one result each; callers get the last one, as psql shows. */
+function lastResult(result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult {
+  return Array.isArray(result) ? (result.at(-1) as pg.QueryResult) : result;
 }

@@ -40,6 +40,21 @@ export {
   UniqueViolationError,
 } from './errors.js';
 export { type ObjectName, quoteIdentifier, quoteObjectName } from './identifiers.js';
+export {
+  checksumOf,
+  loadMigrations,
+  MigrationChecksumError,
+  MigrationError,
+  type MigrationFile,
+  MigrationLockError,
+  type MigrationResult,
+  type MigrationSource,
+  type MigrationStatus,
+  type MigrationStatusEntry,
+  Migrator,
+  type MigratorOptions,
+  parseMigrationFileName,
+} from './migrations/index.js';
 export type {
   CockroachDBOptions,
   CockroachPoolOptions,

@@ -143,7 +143,18 @@ function summarizeCause(cause: unknown): unknown {
     const code = (cause as NodeJS.ErrnoException).code;
     return { name: cause.name, message: cause.message, ...(code === undefined ? {} : { code }) };
   }
-  return typeof cause === 'string' ? cause : String(cause);
+  if (typeof cause === 'string') return cause;
+  if (typeof cause === 'object' && cause !== null) {
+    // An error-like object (e.g. one copied by a test runner) keeps its name and message.
+    const { name, message } = cause as { name?: unknown; message?: unknown };
+    if (typeof message === 'string') return { name: typeof name === 'string' ? name : 'Error', message };
+  }
+  try {
+    return String(cause);
+  } catch {
+    // Objects without a prototype cannot be turned into text; toJSON must never throw.
+    return Object.prototype.toString.call(cause);
+  }
 }
 
 defineErrorClass(ConnError, 'ConnError', 'CONN_ERROR', false);

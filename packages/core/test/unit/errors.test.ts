@@ -101,6 +101,17 @@ describe('ConnError and its kinds', () => {
     });
   });
 
+  it('toJSON never throws on odd causes: prototype-less objects and error-like copies', () => {
+    const bare = Object.create(null) as object;
+    expect(new QueryError('q', { cause: bare }).toJSON()['cause']).toBe('[object Object]');
+    const copied = Object.assign(Object.create(null) as object, { name: 'TypeError', message: 'y' });
+    expect(new QueryError('q', { cause: copied }).toJSON()['cause']).toEqual({
+      name: 'TypeError',
+      message: 'y',
+    });
+    expect(new QueryError('q', { cause: 42 }).toJSON()['cause']).toBe('42');
+  });
+
   it('a driver subclass inherits code defaults and cross-kind checks', () => {
     class InsertError extends QueryError {}
     const error = new InsertError('bad points', { code: 'CONN_SIRIDB_INSERT' });
