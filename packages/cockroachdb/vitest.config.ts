@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     ...base.test,
     // One real PostgreSQL for the whole run (CONN_COCKROACH_URL, or a throwaway local cluster).
-    globalSetup: [fileURLToPath(new URL('../../tools/pg-server/src/vitest-global-setup.ts', import.meta.url))],
+    globalSetup: [
+      fileURLToPath(new URL('../../tools/pg-server/src/vitest-global-setup.ts', import.meta.url)),
+    ],
   },
 });

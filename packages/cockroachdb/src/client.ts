@@ -67,7 +67,7 @@ export class CockroachDB extends SqlExecutor implements AsyncDisposable {
         events: this.events,
       },
     );
-    this.shared = new SharedConnections(this.pool, this.options.pipelineDepth);
+    this.shared = new SharedConnections(this.pool, this.options.pipelineDepth, pool.max);
   }
 
   /**

@@ -4,13 +4,17 @@ import type { CockroachConnection } from './connection.js';
 interface SharedSlot {
   readonly lease: Lease<CockroachConnection>;
   inFlight: number;
+  /** A give-back is scheduled for the end of this event-loop turn. */
+  lingering: boolean;
 }
 
 /**
  * Lends connections to single statements outside transactions. While the pool still has an idle
  * connection or room for a new one, each statement gets its own; once it is full, statements are
  * pipelined (up to `depth` in flight) on connections already lent this way, instead of queueing
- * behind whole round trips. A connection goes back to the pool when its last statement finishes.
+ * behind whole round trips. A connection whose last statement finished stays lent until the end of
+ * the event-loop turn (unless someone waits for the pool), so a caller issuing statements one after
+ * another keeps it without a pool round trip per statement.
  */
 export class SharedConnections {
   private readonly slots: SharedSlot[] = [];
@@ -18,6 +22,7 @@ export class SharedConnections {
   constructor(
     private readonly pool: Pool<CockroachConnection>,
     private readonly depth: number,
+    private readonly maxConnections: number,
   ) {}
 
   /** Runs `fn` on a connection lent for it alone or shared with other single statements. */
@@ -28,32 +33,50 @@ export class SharedConnections {
       return await fn(slot.lease.resource);
     } finally {
       slot.inFlight--;
-      if (slot.inFlight === 0) this.giveBack(slot);
+      if (slot.inFlight === 0) this.linger(slot);
     }
   }
 
   private pick(): SharedSlot | undefined {
-    if (this.depth <= 1 || this.slots.length === 0) return undefined;
-    const stats = this.pool.stats();
-    if (stats.idle > 0 || stats.size + stats.pending < stats.max) return undefined;
-    let best: SharedSlot | undefined;
+    let busiest: SharedSlot | undefined;
     for (const slot of this.slots) {
-      if (!slot.lease.resource.usable || slot.inFlight >= this.depth) continue;
-      if (best === undefined || slot.inFlight < best.inFlight) best = slot;
+      if (!slot.lease.resource.usable) continue;
+      if (slot.inFlight === 0) return slot; // lent but idle: reuse before anything else
+      if (slot.inFlight < this.depth && (busiest === undefined || slot.inFlight < busiest.inFlight))
+        busiest = slot;
     }
-    return best;
+    if (busiest === undefined || this.depth <= 1) return undefined;
+    // Pipeline only when the pool cannot hand out another connection right away.
+    const pool = this.pool;
+    if (pool.idle > 0 || pool.size + pool.pending < this.maxConnections) return undefined;
+    return busiest;
   }
 
   private async lease(options: CallOptions): Promise<SharedSlot> {
-    const slot: SharedSlot = { lease: await this.pool.acquire(options), inFlight: 0 };
+    const slot: SharedSlot = { lease: await this.pool.acquire(options), inFlight: 0, lingering: false };
     this.slots.push(slot);
     return slot;
   }
 
+  private linger(slot: SharedSlot): void {
+    // Somebody waits for a connection (a transaction, a stream, a statement): never keep it from them.
+    if (!slot.lease.resource.usable || this.pool.waiting > 0) {
+      this.giveBack(slot);
+      return;
+    }
+    if (slot.lingering) return;
+    slot.lingering = true;
+    setImmediate(() => {
+      slot.lingering = false;
+      if (slot.inFlight === 0) this.giveBack(slot);
+    });
+  }
+
   private giveBack(slot: SharedSlot): void {
     const index = this.slots.indexOf(slot);
-    if (index !== -1) this.slots.splice(index, 1);
-    if (slot.lease.resource.usable) slot.lease.release();
+    if (index === -1) return;
+    this.slots.splice(index, 1);
+    if (slot.lease.resource.usable && slot.lease.resource.transactionStatus === 'I') slot.lease.release();
     else slot.lease.destroy();
   }
 }

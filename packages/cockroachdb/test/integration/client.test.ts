@@ -130,6 +130,26 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB client again
     expect(single.stats().size).toBe(1);
   });
 
+  it('a caller issuing statements back to back keeps its session, but never starves a waiting transaction', async () => {
+    await using single = openDatabase({ pool: { max: 1 } });
+    let done = 0;
+    let stop = false;
+    const loop = (async () => {
+      for (let i = 0; i < 5_000 && !stop; i++) {
+        await single.query('SELECT 1');
+        done++;
+      }
+    })();
+    await expect.poll(() => done).toBeGreaterThan(10);
+    const tx = await single.transaction();
+    const doneWhenGranted = done;
+    stop = true;
+    await tx.rollback();
+    await loop;
+    expect(doneWhenGranted).toBeLessThan(5_000);
+    expect(single.stats().size).toBe(1);
+  });
+
   it('a failing statement among pipelined ones fails alone', async () => {
     await using single = openDatabase({ pool: { max: 1 } });
     const settled = await Promise.allSettled([

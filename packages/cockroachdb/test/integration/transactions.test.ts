@@ -6,7 +6,7 @@ import {
   SerializationFailureError,
   type Transaction,
 } from '../../src/index.js';
-import { openDatabase, testDatabase, uniqueTable } from '../support/database.js';
+import { endOfTurn, openDatabase, testDatabase, uniqueTable } from '../support/database.js';
 
 describe.skipIf(testDatabase.skipReason !== undefined)('transactions against PostgreSQL', () => {
   let db: CockroachDB;
@@ -47,6 +47,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('transactions against Pos
       await tx.insert(accounts, { id: 3, balance: 1 });
     }
     expect(await db.selectOne(accounts, { where: { id: 3 } })).toBeUndefined();
+    await endOfTurn();
     expect(db.stats().leased).toBe(0);
   });
 

@@ -45,3 +45,8 @@ export function uniqueTable(prefix: string): string {
   counter += 1;
   return `${prefix}_${process.pid}_${counter}`;
 }
+
+/** Waits for the end of the event-loop turn, when a session lent to single statements goes back to the pool. */
+export function endOfTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
