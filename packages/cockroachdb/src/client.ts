@@ -15,7 +15,7 @@ import { connectionFactory } from './connection-factory.js';
 import { defaultEvents, instrumented } from './events.js';
 import { type CockroachDBOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { QueryOptions, StreamOptions } from './query-options.js';
-import { streamRows } from './result-stream.js';
+import { RowStream } from './result-stream.js';
 import { type RunInTransactionOptions, runInTransaction } from './run-in-transaction.js';
 import { SharedConnections } from './shared-connections.js';
 import {
@@ -217,17 +217,15 @@ export class CockroachDB extends SqlExecutor implements AsyncDisposable {
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
       throw new ConfigError('batchSize must be a positive integer', { field: 'batchSize' });
     }
-    const pool = this.pool;
-    return {
-      async *[Symbol.asyncIterator]() {
-        const lease = await pool.acquire(options);
-        try {
-          yield* streamRows<T>(lease.resource, statement, options, batchSize);
-        } finally {
-          giveBack(lease);
-        }
+    return new RowStream<T>(
+      async () => {
+        const lease = await this.pool.acquire(options);
+        return { connection: lease.resource, finish: () => giveBack(lease) };
       },
-    };
+      statement,
+      options,
+      batchSize,
+    );
   }
 
   private async exclusive<R>(

@@ -5,7 +5,7 @@ import { commitFailure } from './commit-failure.js';
 import type { CockroachConnection, ServerKind } from './connection.js';
 import { instrumented } from './events.js';
 import type { QueryOptions, StreamOptions } from './query-options.js';
-import { streamRows } from './result-stream.js';
+import { RowStream } from './result-stream.js';
 import type { Statement } from './sql/statement.js';
 import { SqlExecutor } from './sql-executor.js';
 
@@ -83,18 +83,18 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
   }
 
   protected override streamStatement<T>(statement: Statement, options: StreamOptions): AsyncIterable<T> {
-    const self = this;
-    return {
-      async *[Symbol.asyncIterator]() {
-        self.checkOpen();
-        yield* streamRows<T>(
-          self.connection,
-          statement,
-          options,
-          options.batchSize ?? self.host.streamBatchSize,
-        );
+    this.checkOpen();
+    const signal = combineSignals(options.signal, this.outerSignal);
+    return new RowStream<T>(
+      async () => {
+        this.checkOpen();
+        this.running++;
+        return { connection: this.connection, finish: () => this.running-- };
       },
-    };
+      statement,
+      { ...options, signal },
+      options.batchSize ?? this.host.streamBatchSize,
+    );
   }
 
   /**
