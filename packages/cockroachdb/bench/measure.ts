@@ -19,6 +19,8 @@ export interface BenchResult {
   readonly ours: boolean;
   readonly rates: number[];
   readonly median: number;
+  /** Median client CPU (user + system) per unit, in microseconds: steadier than wall time on a busy machine. */
+  readonly cpuMicrosPerUnit: number;
 }
 
 export function median(values: readonly number[]): number {
@@ -32,14 +34,18 @@ export function median(values: readonly number[]): number {
 /** Runs every case `rounds` times, reversing the order every other round. */
 export async function measure(cases: readonly BenchCase[], rounds: number): Promise<BenchResult[]> {
   const rates = new Map<BenchCase, number[]>(cases.map((entry) => [entry, []]));
+  const cpu = new Map<BenchCase, number[]>(cases.map((entry) => [entry, []]));
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? cases : [...cases].reverse();
     for (const entry of order) {
       await entry.setup?.();
+      const cpuBefore = process.cpuUsage();
       const started = performance.now();
       const units = await entry.run();
       const seconds = (performance.now() - started) / 1000;
+      const used = process.cpuUsage(cpuBefore);
       rates.get(entry)?.push(units / seconds);
+      cpu.get(entry)?.push((used.user + used.system) / units);
     }
   }
   return cases.map((entry) => {
@@ -51,6 +57,7 @@ export async function measure(cases: readonly BenchCase[], rounds: number): Prom
       ours: entry.ours === true,
       rates: list,
       median: median(list),
+      cpuMicrosPerUnit: median(cpu.get(entry) ?? []),
     };
   });
 }

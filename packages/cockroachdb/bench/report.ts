@@ -13,8 +13,8 @@ const format = (value: number): string => Math.round(value).toLocaleString('en-U
 /** The Markdown table: every case with its median, spread, and ours ÷ each peer of the workload. */
 export function renderTable(results: readonly BenchResult[], targets: readonly Target[]): string {
   const lines = [
-    '| workload | client | median | unit | spread (min–max) | ours ÷ this | target |',
-    '| --- | --- | ---: | --- | --- | ---: | --- |',
+    '| workload | client | median | unit | spread (min–max) | client CPU µs/unit | ours ÷ this | target |',
+    '| --- | --- | ---: | --- | --- | ---: | ---: | --- |',
   ];
   for (const result of results) {
     const ours = results.find((entry) => entry.workload === result.workload && entry.ours);
@@ -28,7 +28,7 @@ export function renderTable(results: readonly BenchResult[], targets: readonly T
     }
     const spread = `${format(Math.min(...result.rates))}–${format(Math.max(...result.rates))}`;
     lines.push(
-      `| ${result.workload} | ${result.ours ? `**${result.client}**` : result.client} | ${format(result.median)} | ${result.unit} | ${spread} | ${ratio} | ${verdict} |`,
+      `| ${result.workload} | ${result.ours ? `**${result.client}**` : result.client} | ${format(result.median)} | ${result.unit} | ${spread} | ${result.cpuMicrosPerUnit.toFixed(2)} | ${ratio} | ${verdict} |`,
     );
   }
   return lines.join('\n');

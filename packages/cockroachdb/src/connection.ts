@@ -1,4 +1,11 @@
-import { abortReason, ConnError, ConnectionError, createDeadline, type Secret } from '@conn/core';
+import {
+  abortReason,
+  ConnError,
+  ConnectionError,
+  createDeadline,
+  type Deadline,
+  type Secret,
+} from '@conn/core';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { sendCancelRequest } from './cancel-request.js';
@@ -179,9 +186,9 @@ export class CockroachConnection {
    * the statement to stop, so the connection is idle again when this settles. A statement that still
    * completed is returned: its effects happened, and reporting an abort would invite a duplicate.
    */
-  async query(statement: Statement, options: StatementOptions = {}): Promise<pg.QueryResult> {
+  query(statement: Statement, options: StatementOptions = {}): Promise<pg.QueryResult> {
     const signal = options.signal;
-    if (signal?.aborted) throw abortReason(signal, 'query');
+    if (signal?.aborted) return Promise.reject(abortReason(signal, 'query'));
     const config: pg.QueryConfig & { queryMode?: 'extended'; rowMode?: 'array' } = {
       text: statement.text,
       values: statement.values as unknown[],
@@ -191,24 +198,37 @@ export class CockroachConnection {
     // Only while others are in flight: a lone statement leaves at once.
     if (this.inFlight > 0) this.coalesceWrites();
     this.inFlight++;
+    if (signal === undefined && options.timeoutMs === undefined) {
+      // The hot path: no deadline, no extra async frame.
+      return this.client.query(config).then(this.settled, this.failed);
+    }
+    return this.queryWithDeadline(config, signal, options.timeoutMs);
+  }
+
+  private readonly settled = (result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult => {
+    this.inFlight--;
+    return lastResult(result);
+  };
+
+  private readonly failed = (error: unknown): never => {
+    this.inFlight--;
+    throw this.mapError(error);
+  };
+
+  private async queryWithDeadline(
+    config: pg.QueryConfig,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+  ): Promise<pg.QueryResult> {
+    let deadline: Deadline | undefined;
     try {
-      if (signal === undefined && options.timeoutMs === undefined) {
-        try {
-          return lastResult(await this.client.query(config));
-        } catch (error) {
-          throw this.mapError(error);
-        }
-      }
-      const deadline = createDeadline(
-        { signal, timeoutMs: options.timeoutMs },
+      deadline = createDeadline(
+        { signal, timeoutMs },
         { what: 'query', timeoutCode: 'CONN_REQUEST_TIMEOUT' },
       );
-      try {
-        return lastResult(await this.withCancel(this.client.query(config), deadline.signal));
-      } finally {
-        deadline.dispose();
-      }
+      return lastResult(await this.withCancel(this.client.query(config), deadline.signal));
     } finally {
+      deadline?.dispose();
       this.inFlight--;
     }
   }

@@ -4,7 +4,7 @@ import type { CockroachConnection } from './connection.js';
 interface SharedSlot {
   readonly lease: Lease<CockroachConnection>;
   inFlight: number;
-  /** A give-back is scheduled for the end of this event-loop turn. */
+  /** A give-back is scheduled (process.nextTick). */
   lingering: boolean;
 }
 
@@ -12,9 +12,9 @@ interface SharedSlot {
  * Lends connections to single statements outside transactions. While the pool still has an idle
  * connection or room for a new one, each statement gets its own; once it is full, statements are
  * pipelined (up to `depth` in flight) on connections already lent this way, instead of queueing
- * behind whole round trips. A connection whose last statement finished stays lent until the end of
- * the event-loop turn (unless someone waits for the pool), so a caller issuing statements one after
- * another keeps it without a pool round trip per statement.
+ * behind whole round trips. A connection whose last statement finished stays lent until the promise
+ * jobs queued at that moment have run (unless someone waits for the pool), so a caller awaiting
+ * statements one after another keeps it without a pool round trip per statement.
  */
 export class SharedConnections {
   private readonly slots: SharedSlot[] = [];
@@ -66,7 +66,8 @@ export class SharedConnections {
     }
     if (slot.lingering) return;
     slot.lingering = true;
-    setImmediate(() => {
+    // After the promise jobs queued now (a caller's next statement is one of them), not later.
+    process.nextTick(() => {
       slot.lingering = false;
       if (slot.inFlight === 0) this.giveBack(slot);
     });
