@@ -7,8 +7,8 @@ type Run = (statement: Statement) => Promise<{ rows: Record<string, unknown>[] }
 
 /**
  * Column types and primary keys read from the catalog (pg_catalog works on CockroachDB too),
- * cached per table. The cache is dropped for a table whenever a statement built from it fails,
- * so a schema change is picked up on the next call.
+ * cached per table. The cache is dropped for a table when a statement built from it fails, and
+ * when createTable/dropTable touch it, so a schema change is picked up on the next call.
  */
 export class Catalog {
   private readonly types = new Map<string, Promise<ColumnTypes>>();

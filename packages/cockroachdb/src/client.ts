@@ -156,7 +156,6 @@ export class CockroachDB extends SqlExecutor implements AsyncDisposable {
         options,
       );
       if (found.length > 0) return;
-      createDatabaseStatement(name, false); // validates the name before anything runs
       await this.runStatement(
         { text: createDatabaseStatement(name, false), values: [] },
         { ...options, singleStatement: true },

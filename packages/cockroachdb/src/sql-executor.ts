@@ -176,6 +176,7 @@ export abstract class SqlExecutor {
   /** Inserts or updates one row by its key and returns it. */
   async upsert<T = Row>(table: ObjectName, data: Row, options: UpsertOptions = {}): Promise<T> {
     let target: { useUpsertStatement: boolean; conflictColumns: readonly string[] };
+    let fromCatalog = false;
     if (options.conflictColumns !== undefined) {
       if (!Array.isArray(options.conflictColumns) || options.conflictColumns.length === 0) {
         throw new ConfigError('conflictColumns must be a non-empty array of column names', {
@@ -188,9 +189,19 @@ export abstract class SqlExecutor {
     } else {
       const key = await this.catalog.primaryKey(table, (statement) => this.runStatement(statement, options));
       target = { useUpsertStatement: false, conflictColumns: key };
+      fromCatalog = true;
     }
-    const result = await this.runStatement(upsertStatement(table, data, target, options.returning), options);
-    return result.rows[0] as T;
+    try {
+      const result = await this.runStatement(
+        upsertStatement(table, data, target, options.returning),
+        options,
+      );
+      return result.rows[0] as T;
+    } catch (error) {
+      // The cached primary key may be stale (the table changed): read it again next time.
+      if (fromCatalog) this.catalog.forget(table);
+      throw error;
+    }
   }
 
   /** Selects rows: columns, equality filters, typed ordering, validated limit and offset. */
@@ -285,17 +296,21 @@ export abstract class SqlExecutor {
     if (Array.isArray(records) && records.length === 0) return { rowCount: 0, rows: [] };
     const keyColumn = options.keyColumn ?? 'id';
     const types = await this.catalog.columnTypes(table, (statement) => this.runStatement(statement, options));
-    if (types.size === 0)
-      throw new ConfigError('batchUpdate: the table does not exist or has no columns', { field: 'table' });
-    const statements = batchUpdateStatements(table, records, keyColumn, types, {
-      chunkSize: options.chunkSize,
-    });
-    return this.atomically(async (executor) => {
-      const rows: T[] = [];
-      for (const statement of statements)
-        rows.push(...((await executor.runStatement(statement, options)).rows as T[]));
-      return { rowCount: rows.length, rows };
-    }, options);
+    try {
+      const statements = batchUpdateStatements(table, records, keyColumn, types, {
+        chunkSize: options.chunkSize,
+      });
+      return await this.atomically(async (executor) => {
+        const rows: T[] = [];
+        for (const statement of statements)
+          rows.push(...((await executor.runStatement(statement, options)).rows as T[]));
+        return { rowCount: rows.length, rows };
+      }, options);
+    } catch (error) {
+      // The cached column types may be stale (the table changed): read them again next time.
+      this.catalog.forget(table);
+      throw error;
+    }
   }
 }
 

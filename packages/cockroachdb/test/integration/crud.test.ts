@@ -258,6 +258,22 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CRUD helpers against Pos
     });
   });
 
+  it('batchUpdate picks up a changed column type after a failure (the cached catalog is dropped)', async () => {
+    const table = uniqueTable('retyped');
+    await db.createTable(table, { id: 'INT8 PRIMARY KEY', v: 'INT8' });
+    try {
+      await db.batchInsert(table, [{ id: 1, v: 1 }]);
+      await db.batchUpdate(table, [{ id: 1, v: 2 }]);
+      await db.execute(`ALTER TABLE "${table}" ALTER COLUMN v TYPE TEXT`);
+      await expect(db.batchUpdate(table, [{ id: 1, v: 'three' }])).rejects.toMatchObject({
+        sqlstate: '22P02',
+      });
+      expect((await db.batchUpdate(table, [{ id: 1, v: 'three' }])).rows).toEqual([{ id: '1', v: 'three' }]);
+    } finally {
+      await db.dropTable(table);
+    }
+  });
+
   it('createDatabase is idempotent by default and quotes the name', async () => {
     const name = `conn test "db" ${process.pid}`;
     await db.createDatabase(name);
