@@ -41,18 +41,22 @@ export {
 } from './errors.js';
 export { type ObjectName, quoteIdentifier, quoteObjectName } from './identifiers.js';
 export {
+  type CreatedMigration,
   checksumOf,
   loadMigrations,
+  type MigrateOptions,
   MigrationChecksumError,
   MigrationError,
   type MigrationFile,
   MigrationLockError,
+  type MigrationLockInfo,
   type MigrationResult,
   type MigrationSource,
   type MigrationStatus,
   type MigrationStatusEntry,
   Migrator,
   type MigratorOptions,
+  type ParsedMigrationFileName,
   parseMigrationFileName,
 } from './migrations/index.js';
 export type {
