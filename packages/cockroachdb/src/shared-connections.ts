@@ -26,15 +26,37 @@ export class SharedConnections {
   ) {}
 
   /** Runs `fn` on a connection lent for it alone or shared with other single statements. */
-  async run<T>(fn: (connection: CockroachConnection) => Promise<T>, options: CallOptions): Promise<T> {
-    const slot = this.pick() ?? (await this.lease(options));
+  run<T>(fn: (connection: CockroachConnection) => Promise<T>, options: CallOptions): Promise<T> {
+    // Not async: a lent slot is used without an extra promise layer per statement.
+    const slot = this.pick();
+    if (slot !== undefined) return this.runOn(slot, fn);
+    return this.lease(options).then((leased) => this.runOn(leased, fn));
+  }
+
+  private runOn<T>(slot: SharedSlot, fn: (connection: CockroachConnection) => Promise<T>): Promise<T> {
     slot.inFlight++;
+    let pending: Promise<T>;
     try {
-      return await fn(slot.lease.resource);
-    } finally {
-      slot.inFlight--;
-      if (slot.inFlight === 0) this.linger(slot);
+      pending = fn(slot.lease.resource);
+    } catch (error) {
+      this.finish(slot);
+      return Promise.reject(error);
     }
+    return pending.then(
+      (value) => {
+        this.finish(slot);
+        return value;
+      },
+      (error: unknown) => {
+        this.finish(slot);
+        throw error;
+      },
+    );
+  }
+
+  private finish(slot: SharedSlot): void {
+    slot.inFlight--;
+    if (slot.inFlight === 0) this.linger(slot);
   }
 
   private pick(): SharedSlot | undefined {

@@ -112,13 +112,14 @@ export abstract class SqlExecutor {
   }
 
   /** Runs a statement and returns its rows, typed as `T`. */
-  async query<T = Row>(
-    sql: string,
-    params: readonly unknown[] = [],
-    options: QueryOptions = {},
-  ): Promise<T[]> {
-    checkSql(sql, params);
-    return (await this.runStatement({ text: sql, values: params }, options)).rows as T[];
+  query<T = Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> {
+    // Not async: one promise layer less on the most used call; bad input still rejects.
+    try {
+      checkSql(sql, params);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.runStatement({ text: sql, values: params }, options).then((result) => result.rows as T[]);
   }
 
   /** The first row of a statement, or `undefined` when it returned none. */
