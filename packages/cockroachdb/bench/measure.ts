@@ -1,81 +1,129 @@
-// Timing helpers: every case runs in rounds (order alternating), the median rate is reported with
-// its spread; a case that returns a wrong answer stops the benchmark.
+// Timing: every workload runs an untimed warm-up pass of each case, then `rounds` timed rounds with
+// the case order reversed every other round. Setup, verification and teardown are never timed, and a
+// case whose answer is wrong stops the benchmark: a fast wrong answer must not count.
 
-/** One measurable case: `run` does the work once and returns how many units it did. */
+/** One client doing one workload. */
 export interface BenchCase {
-  readonly workload: string;
   readonly client: string;
-  readonly unit: string;
-  /** The case whose rate this one is compared with (same workload), if any. */
-  readonly ours?: boolean;
+  /** `primary`: the case the targets judge; `variant`: another setting of ours, shown for information. */
+  readonly ours?: 'primary' | 'variant';
+  /** Untimed, before every run (open a fresh client, empty a table, …). */
   setup?(): Promise<void>;
+  /** Timed: does the work once and returns how many units (queries, rows) it did. */
   run(): Promise<number>;
+  /** Untimed, after every run: throws a {@link CheckError} when the work was done wrong. */
+  verify?(): Promise<void>;
+  /** Untimed, after every run (close what `setup` opened). */
+  teardown?(): Promise<void>;
 }
 
-export interface BenchResult {
-  readonly workload: string;
-  readonly client: string;
+/** What ours must reach against the reference peer: ours ÷ peer ≥ `minRatio`. */
+export interface Target {
+  readonly minRatio: number;
+  readonly text: string;
+}
+
+export interface Workload {
+  readonly name: string;
   readonly unit: string;
-  readonly ours: boolean;
-  readonly rates: number[];
-  readonly median: number;
-  /** Median client CPU (user + system) per unit, in microseconds: steadier than wall time on a busy machine. */
-  readonly cpuMicrosPerUnit: number;
+  readonly rounds: number;
+  readonly cases: readonly BenchCase[];
+  /** The peers ours is compared with; the fastest of them (by median) is the reference. */
+  readonly reference: readonly string[];
+  readonly target?: Target | undefined;
+}
+
+export interface CaseResult {
+  readonly client: string;
+  readonly ours: 'primary' | 'variant' | undefined;
+  /** Units per second, one per round, in round order. */
+  readonly rates: readonly number[];
+  /** Client process CPU (user + system) per unit in microseconds, one per round. */
+  readonly cpu: readonly number[];
+}
+
+export interface WorkloadResult {
+  readonly workload: Workload;
+  readonly cases: readonly CaseResult[];
+  readonly seconds: number;
+}
+
+/** A wrong answer: the benchmark exits with code 1. */
+export class CheckError extends Error {
+  override readonly name = 'CheckError';
+}
+
+/** Throws a {@link CheckError} unless `condition` holds. */
+export function check(condition: boolean, what: string): void {
+  if (!condition) throw new CheckError(`benchmark correctness check failed: ${what}`);
 }
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-/** Runs every case `rounds` times, reversing the order every other round. */
-export async function measure(cases: readonly BenchCase[], rounds: number): Promise<BenchResult[]> {
-  const rates = new Map<BenchCase, number[]>(cases.map((entry) => [entry, []]));
-  const cpu = new Map<BenchCase, number[]>(cases.map((entry) => [entry, []]));
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? cases : [...cases].reverse();
-    for (const entry of order) {
-      await entry.setup?.();
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      const units = await entry.run();
-      const seconds = (performance.now() - started) / 1000;
-      const used = process.cpuUsage(cpuBefore);
-      rates.get(entry)?.push(units / seconds);
-      cpu.get(entry)?.push((used.user + used.system) / units);
+async function once(entry: BenchCase): Promise<{ units: number; seconds: number; cpuMicros: number }> {
+  try {
+    await entry.setup?.();
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const units = await entry.run();
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpuBefore);
+    await entry.verify?.();
+    return { units, seconds, cpuMicros: used.user + used.system };
+  } finally {
+    await entry.teardown?.();
+  }
+}
+
+/** Warms every case up once, then measures `rounds` rounds, alternating the order. */
+export async function measureWorkload(workload: Workload): Promise<WorkloadResult> {
+  const started = performance.now();
+  for (const entry of workload.cases) await once(entry);
+  const rates = workload.cases.map((): number[] => []);
+  const cpu = workload.cases.map((): number[] => []);
+  const indexes = workload.cases.map((_, index) => index);
+  for (let round = 0; round < workload.rounds; round++) {
+    const order = round % 2 === 0 ? indexes : [...indexes].reverse();
+    for (const index of order) {
+      const result = await once(workload.cases[index] as BenchCase);
+      rates[index]?.push(result.units / result.seconds);
+      cpu[index]?.push(result.cpuMicros / result.units);
     }
   }
-  return cases.map((entry) => {
-    const list = rates.get(entry) ?? [];
-    return {
-      workload: entry.workload,
+  return {
+    workload,
+    cases: workload.cases.map((entry, index) => ({
       client: entry.client,
-      unit: entry.unit,
-      ours: entry.ours === true,
-      rates: list,
-      median: median(list),
-      cpuMicrosPerUnit: median(cpu.get(entry) ?? []),
-    };
-  });
+      ours: entry.ours,
+      rates: rates[index] ?? [],
+      cpu: cpu[index] ?? [],
+    })),
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
-/** Throws when a benchmark's answer is wrong: a fast wrong answer must not count. */
-export function check(condition: boolean, what: string): void {
-  if (!condition) throw new Error(`benchmark correctness check failed: ${what}`);
-}
-
-/** Runs `total` calls of `fn` from `workers` concurrent loops. */
-export async function concurrently(total: number, workers: number, fn: () => Promise<void>): Promise<void> {
+/** Runs `total` calls of `fn` from `workers` concurrent loops; returns how many calls returned true. */
+export async function concurrently(
+  total: number,
+  workers: number,
+  fn: () => Promise<boolean>,
+): Promise<number> {
   let left = total;
+  let passed = 0;
   await Promise.all(
     Array.from({ length: workers }, async () => {
       while (left > 0) {
         left--;
-        await fn();
+        if (await fn()) passed++;
       }
     }),
   );
+  return passed;
 }

@@ -1,0 +1,136 @@
+// Workload 5: insert rows (id INT8, name TEXT, n INT8) into an emptied table; every run is checked by
+// counting and summing what landed.
+
+import type pg from 'pg';
+import type { CockroachDB } from '../src/index.js';
+import { type BenchCase, check, type Workload } from './measure.js';
+
+export interface InsertClients {
+  /** Pool max 1. */
+  readonly ours: CockroachDB;
+  /** Runs the peers, and the untimed TRUNCATE and checks. */
+  readonly pg: pg.Client;
+}
+
+// A type alias, not an interface: batchInsert takes records as `Row` (an index signature).
+type InsertRecord = { id: number; name: string; n: number };
+
+export const INSERT_TABLE: string = `bench_batch_insert_${process.pid}`;
+
+export async function createInsertTable(client: pg.Client): Promise<void> {
+  await client.query(`DROP TABLE IF EXISTS ${INSERT_TABLE}`);
+  await client.query(
+    `CREATE TABLE ${INSERT_TABLE} (id INT8 PRIMARY KEY, name TEXT NOT NULL, n INT8 NOT NULL)`,
+  );
+}
+
+export async function dropInsertTable(client: pg.Client): Promise<void> {
+  await client.query(`DROP TABLE IF EXISTS ${INSERT_TABLE}`);
+}
+
+export function insertWorkload(
+  clients: InsertClients,
+  settings: { rows: number; perRowRows: number; rounds: number },
+): Workload {
+  const maxRowsPerStatement = Math.floor(65_535 / 3);
+  const needed = Math.max(settings.rows, settings.perRowRows, maxRowsPerStatement);
+  const records: InsertRecord[] = Array.from({ length: needed }, (_, i) => ({
+    id: i + 1,
+    name: `name ${i + 1}`,
+    n: (i + 1) * 3,
+  }));
+  const table = INSERT_TABLE;
+  const inserting = (
+    client: string,
+    rows: number,
+    insert: (slice: InsertRecord[]) => Promise<void>,
+    ours?: 'primary',
+  ): BenchCase => {
+    const slice = records.slice(0, rows);
+    return {
+      client,
+      ...(ours === undefined ? {} : { ours }),
+      async setup() {
+        await clients.pg.query(`TRUNCATE ${table}`);
+      },
+      async run() {
+        await insert(slice);
+        return rows;
+      },
+      async verify() {
+        const result = await clients.pg.query<{ c: string; ids: string; ns: string; names: string }>(
+          `SELECT count(*) AS c, sum(id) AS ids, sum(n) AS ns, count(*) FILTER (WHERE name = 'name ' || id) AS names FROM ${table}`,
+        );
+        const found = result.rows[0];
+        const ids = (rows * (rows + 1)) / 2;
+        check(
+          found !== undefined &&
+            Number(found.c) === rows &&
+            Number(found.ids) === ids &&
+            Number(found.ns) === ids * 3 &&
+            Number(found.names) === rows,
+          `${client}: expected ${rows} rows with matching ids, names and n, found ${JSON.stringify(found)}`,
+        );
+      },
+    };
+  };
+  const count = (rows: number): string => rows.toLocaleString('en-US');
+  const perRow = `pg.Client, one INSERT per row, one transaction (${count(settings.perRowRows)} rows)`;
+  return {
+    name: 'batch insert, 3 columns',
+    unit: 'rows/s',
+    rounds: settings.rounds,
+    cases: [
+      inserting(
+        `@conn/cockroachdb batchInsert (chunk 1000, atomic; ${count(settings.rows)} rows)`,
+        settings.rows,
+        async (slice) => {
+          const result = await clients.ours.batchInsert(table, slice);
+          check(result.rowCount === slice.length, `batchInsert reported ${result.rowCount} rows`);
+        },
+        'primary',
+      ),
+      inserting(perRow, settings.perRowRows, async (slice) => {
+        await clients.pg.query('BEGIN');
+        for (const record of slice) {
+          await clients.pg.query(`INSERT INTO ${table} (id, name, n) VALUES ($1, $2, $3)`, [
+            record.id,
+            record.name,
+            record.n,
+          ]);
+        }
+        await clients.pg.query('COMMIT');
+      }),
+      inserting(
+        `pg.Client, one multi-row INSERT at the 65,535-parameter limit (${count(maxRowsPerStatement)} rows)`,
+        maxRowsPerStatement,
+        async (slice) => {
+          const values: unknown[] = [];
+          const tuples: string[] = [];
+          for (const record of slice) {
+            const at = values.length;
+            values.push(record.id, record.name, record.n);
+            tuples.push(`($${at + 1}, $${at + 2}, $${at + 3})`);
+          }
+          await clients.pg.query(`INSERT INTO ${table} (id, name, n) VALUES ${tuples.join(', ')}`, values);
+        },
+      ),
+      inserting(
+        `pg.Client, one INSERT … SELECT FROM unnest($1, $2, $3) (${count(settings.rows)} rows)`,
+        settings.rows,
+        async (slice) => {
+          await clients.pg.query(
+            `INSERT INTO ${table} (id, name, n) SELECT * FROM unnest($1::int8[], $2::text[], $3::int8[])`,
+            [
+              slice.map((record) => record.id),
+              slice.map((record) => record.name),
+              slice.map((record) => record.n),
+            ],
+          );
+        },
+      ),
+    ],
+    reference: [perRow],
+    target: { minRatio: 10, text: 'ours ≥ 10 × one INSERT per row' },
+  };
+}
