@@ -8,7 +8,7 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    // One real PostgreSQL for the whole run (CONN_COCKROACH_URL, or a throwaway local cluster).
+    // One real PostgreSQL for the whole run (CONN_COCKROACHDB_URL, or a throwaway local cluster).
     globalSetup: [
       fileURLToPath(new URL('../../tools/pg-server/src/vitest-global-setup.ts', import.meta.url)),
     ],

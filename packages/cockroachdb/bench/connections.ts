@@ -5,11 +5,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import postgres from 'postgres';
-import type { CockroachDB } from '../src/index.js';
+import type { CockroachDBClient } from '../src/index.js';
 
 export interface Clients {
   /** @conn/cockroachdb with `pool.max` = `max` (the URL gets `sslmode=disable`). */
-  ours(max: number): CockroachDB;
+  ours(max: number): CockroachDBClient;
   /** A connected `pg.Client`. */
   pgClient(options?: { pipeline?: boolean }): Promise<pg.Client>;
   pgPool(max: number): pg.Pool;
@@ -17,7 +17,7 @@ export interface Clients {
 }
 
 /** `driver`: the CockroachDB class of the build being measured (see driver.ts). */
-export function clientsFor(url: string, driver: typeof CockroachDB): Clients {
+export function clientsFor(url: string, driver: typeof CockroachDBClient): Clients {
   const parsed = new URL(url);
   const ourUrl = new URL(url);
   ourUrl.searchParams.set('sslmode', 'disable');

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type * as Driver from '../src/index.js';
 
 export interface LoadedDriver {
-  readonly CockroachDB: typeof Driver.CockroachDB;
+  readonly Client: typeof Driver.CockroachDBClient;
   /** What was loaded, for the report. */
   readonly description: string;
 }
@@ -49,5 +49,5 @@ export async function loadDriver(): Promise<LoadedDriver> {
         ? 'src/ through tsx (BENCH_DRIVER=src)'
         : 'src/ through tsx, because dist/ is missing or older than src/ (tsx keepNames costs ours ≈0.35 µs per query; build first to measure the published code)';
   }
-  return { CockroachDB: module.CockroachDB, description };
+  return { Client: module.CockroachDBClient, description };
 }

@@ -2,12 +2,12 @@
 // counting and summing what landed.
 
 import type pg from 'pg';
-import type { CockroachDB } from '../src/index.js';
+import type { CockroachDBClient } from '../src/index.js';
 import { type BenchCase, check, type Workload } from './measure.js';
 
 export interface InsertClients {
   /** Pool max 1. */
-  readonly ours: CockroachDB;
+  readonly ours: CockroachDBClient;
   /** Runs the peers, and the untimed TRUNCATE and checks. */
   readonly pg: pg.Client;
 }

@@ -1,5 +1,5 @@
 // `pnpm bench`: @conn/cockroachdb against raw pg.Client, pg.Pool and postgres.js, every workload in
-// one run against the same PostgreSQL: CONN_COCKROACH_URL, or a throwaway local cluster started by
+// one run against the same PostgreSQL: CONN_COCKROACHDB_URL, or a throwaway local cluster started by
 // @conn/pg-server. Prints a Markdown table to stdout (progress goes to stderr). Exit code 1 only when
 // an answer was wrong (or the run broke); a missed performance target is reported, not fatal.
 // BENCH_QUICK=1 runs a small smoke version.
@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { startPgServer } from '@conn/pg-server';
 import type pg from 'pg';
 import type postgres from 'postgres';
-import type { CockroachDB } from '../src/index.js';
+import type { CockroachDBClient } from '../src/index.js';
 import { clientsFor, packageVersion } from './connections.js';
 import { loadDriver } from './driver.js';
 import { createInsertTable, dropInsertTable, insertWorkload } from './insert-workload.js';
@@ -48,11 +48,11 @@ async function main(): Promise<number> {
   let exitCode = 0;
   try {
     const driver = await loadDriver();
-    const clients = clientsFor(info.url, driver.CockroachDB);
-    const streamOurs = keep(clients.ours(1), (db: CockroachDB) => db.close());
+    const clients = clientsFor(info.url, driver.Client);
+    const streamOurs = keep(clients.ours(1), (db: CockroachDBClient) => db.close());
     const streamPg = keep(await clients.pgClient(), (client: pg.Client) => client.end());
     const streamSql = keep(clients.postgresJs(1), (sql: postgres.Sql) => sql.end());
-    const insertOurs = keep(clients.ours(1), (db: CockroachDB) => db.close());
+    const insertOurs = keep(clients.ours(1), (db: CockroachDBClient) => db.close());
     const insertPg = keep(await clients.pgClient(), (client: pg.Client) => client.end());
     await createInsertTable(insertPg);
     closers.unshift(() => dropInsertTable(insertPg));
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
         `- Node ${process.version}, pg ${packageVersion('pg')}, postgres.js ${packageVersion('postgres')}, ` +
           `${availableParallelism()} CPUs shared by client and server`,
         `- @conn/cockroachdb measured from ${driver.description}`,
-        `- server: ${serverVersion} (${info.source === 'env' ? 'CONN_COCKROACH_URL' : 'local throwaway cluster'}, ${info.redactedUrl}), TLS off for every client`,
+        `- server: ${serverVersion} (${info.source === 'env' ? 'CONN_COCKROACHDB_URL' : 'local throwaway cluster'}, ${info.redactedUrl}), TLS off for every client`,
         `- rounds per case (after one untimed warm-up pass; order reversed every other round): ${rounds}`,
         '- rate = median over the rounds; spread = slowest–fastest round; client CPU = median user+system CPU of this process per unit',
         '- ratio = ours ÷ peer: the median over the rounds of the ratio of the two rates in that round (the Targets section also gives the ratio of the medians); the reference peer of a workload is the fastest of the peers its target names',

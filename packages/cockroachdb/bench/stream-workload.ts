@@ -2,12 +2,12 @@
 
 import type pg from 'pg';
 import type postgres from 'postgres';
-import type { CockroachDB } from '../src/index.js';
+import type { CockroachDBClient } from '../src/index.js';
 import { type BenchCase, check, type Workload } from './measure.js';
 
 export interface StreamClients {
   /** Pool max 1: the stream has the session to itself. */
-  readonly ours: CockroachDB;
+  readonly ours: CockroachDBClient;
   readonly pg: pg.Client;
   /** max 1 */
   readonly sql: postgres.Sql;

@@ -34,10 +34,10 @@ import { parseCockroachUrl } from './url.js';
  * CRUD helpers, transactions with CockroachDB's retry protocol, streaming, and typed errors.
  *
  * @example
- * await using db = CockroachDB.fromUrl(process.env.DATABASE_URL!);
+ * await using db = CockroachDBClient.fromUrl(process.env.DATABASE_URL!);
  * const user = await db.insert('users', { name: 'Ada' });
  */
-export class CockroachDB extends SqlExecutor implements AsyncDisposable {
+export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
   private readonly options: ResolvedOptions;
   private readonly pool: Pool<CockroachConnection>;
   private readonly shared: SharedConnections;
@@ -74,9 +74,9 @@ export class CockroachDB extends SqlExecutor implements AsyncDisposable {
    * Options from a connection URL (`postgresql://user:pass@host:26257/db?sslmode=verify-full&…`),
    * with `overrides` applied on top (e.g. `{ pool: { max: 20 } }`).
    */
-  static fromUrl(url: string | Secret, overrides: CockroachDBOptions = {}): CockroachDB {
+  static fromUrl(url: string | Secret, overrides: CockroachDBOptions = {}): CockroachDBClient {
     const parsed = parseCockroachUrl(url);
-    return new CockroachDB({ ...parsed, ...overrides, tls: { ...parsed.tls, ...overrides.tls } });
+    return new CockroachDBClient({ ...parsed, ...overrides, tls: { ...parsed.tls, ...overrides.tls } });
   }
 
   /**
@@ -250,9 +250,9 @@ export class CockroachDB extends SqlExecutor implements AsyncDisposable {
 }
 
 // util.inspect shows this instead of the fields (isolatedDeclarations rejects a computed method).
-Object.defineProperty(CockroachDB.prototype, Symbol.for('nodejs.util.inspect.custom'), {
-  value(this: CockroachDB): string {
-    return `CockroachDB ${JSON.stringify(this.toJSON())}`;
+Object.defineProperty(CockroachDBClient.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: CockroachDBClient): string {
+    return `CockroachDBClient ${JSON.stringify(this.toJSON())}`;
   },
 });
 

@@ -15,7 +15,7 @@ import type { Statement } from './sql/statement.js';
 import { planTls, type TlsPlan } from './tls-config.js';
 import { typeParsersFor } from './type-parsers.js';
 
-/** Which server answered: CockroachDB (it sends `crdb_version` at startup) or PostgreSQL. */
+/** Which server answered: CockroachDBClient (it sends `crdb_version` at startup) or PostgreSQL. */
 export type ServerKind = 'cockroachdb' | 'postgresql';
 
 /** How long a cancelled statement may take to stop before its connection is closed instead. */

@@ -68,28 +68,28 @@ export class SqlError extends QueryError implements SqlErrorFields {
     assignFields(this, options.fields);
   }
 }
-defineErrorClass(SqlError, 'SqlError', 'CONN_COCKROACH_SQL', false);
+defineErrorClass(SqlError, 'SqlError', 'CONN_COCKROACHDB_SQL', false);
 
 /** 23505: a unique constraint was violated; `constraint` names it. */
 export class UniqueViolationError extends SqlError {}
-defineErrorClass(UniqueViolationError, 'UniqueViolationError', 'CONN_COCKROACH_UNIQUE_VIOLATION', false);
+defineErrorClass(UniqueViolationError, 'UniqueViolationError', 'CONN_COCKROACHDB_UNIQUE_VIOLATION', false);
 
 /** 23503: a foreign key was violated. */
 export class ForeignKeyViolationError extends SqlError {}
 defineErrorClass(
   ForeignKeyViolationError,
   'ForeignKeyViolationError',
-  'CONN_COCKROACH_FOREIGN_KEY_VIOLATION',
+  'CONN_COCKROACHDB_FOREIGN_KEY_VIOLATION',
   false,
 );
 
 /** 23502: NULL in a NOT NULL column; `column` names it. */
 export class NotNullViolationError extends SqlError {}
-defineErrorClass(NotNullViolationError, 'NotNullViolationError', 'CONN_COCKROACH_NOT_NULL_VIOLATION', false);
+defineErrorClass(NotNullViolationError, 'NotNullViolationError', 'CONN_COCKROACHDB_NOT_NULL_VIOLATION', false);
 
 /** 23514: a CHECK constraint failed. */
 export class CheckViolationError extends SqlError {}
-defineErrorClass(CheckViolationError, 'CheckViolationError', 'CONN_COCKROACH_CHECK_VIOLATION', false);
+defineErrorClass(CheckViolationError, 'CheckViolationError', 'CONN_COCKROACHDB_CHECK_VIOLATION', false);
 
 /**
  * 40001 (or the old CockroachDB code CR000): the transaction must be retried from the start.
@@ -105,27 +105,27 @@ export class SerializationFailureError extends SqlError {
 defineErrorClass(
   SerializationFailureError,
   'SerializationFailureError',
-  'CONN_COCKROACH_SERIALIZATION_FAILURE',
+  'CONN_COCKROACHDB_SERIALIZATION_FAILURE',
   true,
 );
 
 /** 40P01: PostgreSQL chose this transaction as a deadlock victim; retrying the transaction is safe. */
 export class DeadlockError extends SqlError {}
-defineErrorClass(DeadlockError, 'DeadlockError', 'CONN_COCKROACH_DEADLOCK', true);
+defineErrorClass(DeadlockError, 'DeadlockError', 'CONN_COCKROACHDB_DEADLOCK', true);
 
 /** 57014: the statement was cancelled on the server (by someone else, or by `statement_timeout`). */
 export class QueryCanceledError extends SqlError {}
-defineErrorClass(QueryCanceledError, 'QueryCanceledError', 'CONN_COCKROACH_QUERY_CANCELED', false);
+defineErrorClass(QueryCanceledError, 'QueryCanceledError', 'CONN_COCKROACHDB_QUERY_CANCELED', false);
 
 /**
- * XXA00: CockroachDB committed the transaction's data but the schema change in it failed.
+ * XXA00: CockroachDBClient committed the transaction's data but the schema change in it failed.
  * Never retried: the DML part is durable.
  */
 export class SchemaChangeFailureError extends SqlError {}
 defineErrorClass(
   SchemaChangeFailureError,
   'SchemaChangeFailureError',
-  'CONN_COCKROACH_SCHEMA_CHANGE_FAILED',
+  'CONN_COCKROACHDB_SCHEMA_CHANGE_FAILED',
   false,
 );
 
@@ -179,7 +179,7 @@ export class AmbiguousCommitError extends QueryError {
     this.sqlstate = options.sqlstate;
   }
 }
-defineErrorClass(AmbiguousCommitError, 'AmbiguousCommitError', 'CONN_COCKROACH_AMBIGUOUS_COMMIT', false);
+defineErrorClass(AmbiguousCommitError, 'AmbiguousCommitError', 'CONN_COCKROACHDB_AMBIGUOUS_COMMIT', false);
 
 /** `runInTransaction` ran out of attempts; `cause` is the last retryable error. */
 export class MaxRetriesExceededError extends QueryError {
@@ -190,7 +190,7 @@ export class MaxRetriesExceededError extends QueryError {
     this.attempts = options.attempts;
   }
 }
-defineErrorClass(MaxRetriesExceededError, 'MaxRetriesExceededError', 'CONN_COCKROACH_MAX_RETRIES', false);
+defineErrorClass(MaxRetriesExceededError, 'MaxRetriesExceededError', 'CONN_COCKROACHDB_MAX_RETRIES', false);
 
 /**
  * A non-atomic `batchInsert` failed part-way: `committedRows` rows (the first chunks, in order) are
@@ -203,7 +203,7 @@ export class BatchInsertError extends QueryError {
     this.committedRows = options.committedRows;
   }
 }
-defineErrorClass(BatchInsertError, 'BatchInsertError', 'CONN_COCKROACH_BATCH_PARTIAL', false);
+defineErrorClass(BatchInsertError, 'BatchInsertError', 'CONN_COCKROACHDB_BATCH_PARTIAL', false);
 
 /** The retry reason CockroachDB puts in a 40001 message, e.g. `RETRY_SERIALIZABLE`. */
 export function retryReasonOf(message: string): string | undefined {

@@ -18,7 +18,7 @@ export {
   Secret,
   TimeoutError,
 } from '@conn/core';
-export { CockroachDB } from './client.js';
+export { CockroachDBClient } from './client.js';
 export type { ServerKind } from './connection.js';
 export {
   AmbiguousCommitError,

@@ -43,7 +43,7 @@ export interface CockroachPoolOptions {
 /** How INT8 (CockroachDB's `INT`) values are returned: exact either way, never a lossy `number`. */
 export type Int8Mode = 'string' | 'bigint';
 
-/** Options of {@link CockroachDB} (the starting document's options, TypeScript style). */
+/** Options of {@link CockroachDBClient} (the starting document's options, TypeScript style). */
 export interface CockroachDBOptions {
   /** Default `localhost`. */
   readonly host?: string | undefined;

@@ -153,7 +153,7 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
   private checkOpen(): void {
     if (this.state !== 'open') {
       throw new QueryError(`the transaction is ${this.state}; start a new one`, {
-        code: 'CONN_COCKROACH_TX_ENDED',
+        code: 'CONN_COCKROACHDB_TX_ENDED',
       });
     }
   }

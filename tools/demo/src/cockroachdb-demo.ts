@@ -1,7 +1,7 @@
 // CockroachDB quickstart against a local PostgreSQL (same wire protocol): the starting document's
 // example (create table, insert, selectOne, update, delete, raw SQL, a transaction), a retried
-// transaction, streaming, and a typed error. CONN_COCKROACH_URL points it at a real cluster.
-import { CockroachDB, isConnError, UniqueViolationError } from '@conn/cockroachdb';
+// transaction, streaming, and a typed error. CONN_COCKROACHDB_URL points it at a real cluster.
+import { CockroachDBClient, isConnError, UniqueViolationError } from '@conn/cockroachdb';
 import { startPgServer } from '@conn/pg-server';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 
@@ -29,7 +29,7 @@ export async function cockroachdbDemo(): Promise<void> {
 
 async function quickstart(url: string, poolSize: number): Promise<void> {
   {
-    await using db = CockroachDB.fromUrl(url, { pool: { max: poolSize } });
+    await using db = CockroachDBClient.fromUrl(url, { pool: { max: poolSize } });
     await db.connect();
     console.log('server:', db.server);
 
@@ -63,7 +63,7 @@ async function quickstart(url: string, poolSize: number): Promise<void> {
       attempts++;
       await tx.insert('demo_users', { name: 'Alice', email: 'alice@example.com', age: 25 });
       await tx.insert('demo_users', { name: 'Bob', email: 'bob@example.com', age: 28 });
-      // The first attempt meets a serialization failure, as CockroachDB sends under contention.
+      // The first attempt meets a serialization failure, as CockroachDBClient sends under contention.
       if (attempts === 1) {
         await tx.execute(
           `DO $$ BEGIN RAISE EXCEPTION 'restart transaction: demo' USING ERRCODE = '40001'; END $$`,

@@ -13,7 +13,7 @@ export function findBinDir(env: NodeJS.ProcessEnv): { binDir: string } | { reaso
   }
   if (!existsSync(DEBIAN_ROOT)) {
     return {
-      reason: `no PostgreSQL server binaries under ${DEBIAN_ROOT} (install the Debian package postgresql) and CONN_COCKROACH_URL is not set`,
+      reason: `no PostgreSQL server binaries under ${DEBIAN_ROOT} (install the Debian package postgresql) and CONN_COCKROACHDB_URL is not set`,
     };
   }
   const versions = readdirSync(DEBIAN_ROOT)
@@ -22,7 +22,7 @@ export function findBinDir(env: NodeJS.ProcessEnv): { binDir: string } | { reaso
   const newest = versions[0];
   if (newest === undefined) {
     return {
-      reason: `no PostgreSQL server binaries under ${DEBIAN_ROOT}/*/bin and CONN_COCKROACH_URL is not set`,
+      reason: `no PostgreSQL server binaries under ${DEBIAN_ROOT}/*/bin and CONN_COCKROACHDB_URL is not set`,
     };
   }
   return { binDir: join(DEBIAN_ROOT, newest, 'bin') };

@@ -7,13 +7,13 @@ function redact(url: string): string {
 }
 
 /**
- * A real PostgreSQL for tests and benchmarks: `CONN_COCKROACH_URL` when set (used as is), otherwise
+ * A real PostgreSQL for tests and benchmarks: `CONN_COCKROACHDB_URL` when set (used as is), otherwise
  * a throwaway cluster from the installed server binaries on a free 127.0.0.1 port. When neither can
  * be had, `availability.reason` says why in one line; it never throws for that.
  */
 export async function startPgServer(options: { env?: NodeJS.ProcessEnv } = {}): Promise<PgServerHandle> {
   const env = options.env ?? process.env;
-  const fromEnv = env['CONN_COCKROACH_URL'];
+  const fromEnv = env['CONN_COCKROACHDB_URL'];
   if (fromEnv !== undefined && fromEnv !== '') {
     const info: PgServerInfo = {
       url: fromEnv,

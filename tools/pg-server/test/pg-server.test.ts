@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { restartPgServer, startPgServer } from '../src/index.js';
 
-const { CONN_COCKROACH_URL: _fromOutside, ...localEnv } = process.env;
+const { CONN_COCKROACHDB_URL: _fromOutside, ...localEnv } = process.env;
 
 /** Sends an SSLRequest and returns the one-byte answer ('S' or 'N'): only PostgreSQL answers so. */
 function sslRequest(port: number): Promise<{ answer: string; socket: Socket }> {
@@ -36,9 +36,9 @@ function refused(port: number): Promise<boolean> {
 }
 
 describe('startPgServer', () => {
-  it('uses CONN_COCKROACH_URL as is and starts nothing', async () => {
+  it('uses CONN_COCKROACHDB_URL as is and starts nothing', async () => {
     const url = 'postgresql://someone:topsecret@db.example:5432/x';
-    const handle = await startPgServer({ env: { CONN_COCKROACH_URL: url } });
+    const handle = await startPgServer({ env: { CONN_COCKROACHDB_URL: url } });
     expect(handle.availability).toMatchObject({
       available: true,
       info: { url, source: 'env', canRestart: false },

@@ -13,7 +13,7 @@ export class MigrationError extends QueryError {
     this.version = options.version;
   }
 }
-defineErrorClass(MigrationError, 'MigrationError', 'CONN_COCKROACH_MIGRATION', false);
+defineErrorClass(MigrationError, 'MigrationError', 'CONN_COCKROACHDB_MIGRATION', false);
 
 /** An applied migration's up SQL changed since it was applied (`version` names it). Nothing was run. */
 export class MigrationChecksumError extends MigrationError {
@@ -40,7 +40,7 @@ export class MigrationChecksumError extends MigrationError {
 defineErrorClass(
   MigrationChecksumError,
   'MigrationChecksumError',
-  'CONN_COCKROACH_MIGRATION_CHECKSUM',
+  'CONN_COCKROACHDB_MIGRATION_CHECKSUM',
   false,
 );
 
@@ -59,4 +59,4 @@ export class MigrationLockError extends MigrationError {
     this.holder = options.holder;
   }
 }
-defineErrorClass(MigrationLockError, 'MigrationLockError', 'CONN_COCKROACH_MIGRATION_LOCKED', true);
+defineErrorClass(MigrationLockError, 'MigrationLockError', 'CONN_COCKROACHDB_MIGRATION_LOCKED', true);

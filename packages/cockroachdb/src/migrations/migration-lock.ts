@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sleep } from '@conn/core';
-import type { CockroachDB } from '../client.js';
+import type { CockroachDBClient } from '../client.js';
 import { SqlError, UniqueViolationError } from '../errors.js';
 import { MigrationLockError } from './migration-errors.js';
 
@@ -37,7 +37,7 @@ export interface MigrationLockInfo {
  */
 export class MigrationLock {
   constructor(
-    private readonly db: CockroachDB,
+    private readonly db: CockroachDBClient,
     private readonly table: string,
     private readonly ttlMs: number,
   ) {}
@@ -132,7 +132,7 @@ export class HeldMigrationLock {
   private readonly stopped = new AbortController();
 
   constructor(
-    private readonly db: CockroachDB,
+    private readonly db: CockroachDBClient,
     private readonly table: string,
     private readonly ttlMs: number,
     readonly holder: string,

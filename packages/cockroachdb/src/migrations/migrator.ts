@@ -1,5 +1,5 @@
 import { abortReason, type CallOptions, ConfigError, createDeadline } from '@conn/core';
-import type { CockroachDB } from '../client.js';
+import type { CockroachDBClient } from '../client.js';
 import type { ServerKind } from '../connection.js';
 import { SqlError } from '../errors.js';
 import { quoteIdentifier } from '../identifiers.js';
@@ -131,7 +131,7 @@ export class Migrator {
   private readonly inCode: readonly MigrationFile[] | undefined;
 
   constructor(
-    private readonly db: CockroachDB,
+    private readonly db: CockroachDBClient,
     private readonly options: MigratorOptions,
   ) {
     if (typeof db?.execute !== 'function' || typeof db.runInTransaction !== 'function') {

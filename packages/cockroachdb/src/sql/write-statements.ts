@@ -92,7 +92,7 @@ function checkFilter(where: Where | undefined, options: FilteredWriteOptions, wh
       `${what} with an empty where would touch every row; pass { allowAll: true } to mean it`,
       {
         field: 'where',
-        code: 'CONN_COCKROACH_EMPTY_WHERE',
+        code: 'CONN_COCKROACHDB_EMPTY_WHERE',
       },
     );
   }

@@ -46,7 +46,7 @@ const RETRY_SAVEPOINT = 'cockroach_restart';
 const INJECTED_RETRY_MESSAGE =
   'restart transaction: TransactionRetryWithProtoRefreshError: injected by `inject_retry_errors_enabled` session variable';
 
-/** Statements `inject_retry_errors_enabled` lets through, as CockroachDB does. */
+/** Statements `inject_retry_errors_enabled` lets through, as CockroachDBClient does. */
 function exemptFromInjection(normalized: string): boolean {
   return (
     normalized.startsWith('set ') ||
@@ -441,7 +441,7 @@ export class CockroachSession {
             resolve();
             return;
           }
-          // Commit before the client hears that RELEASE succeeded, as CockroachDB has by then.
+          // Commit before the client hears that RELEASE succeeded, as CockroachDBClient has by then.
           void this.commitUpstream().then(() => {
             this.client.write(bytes);
             resolve();

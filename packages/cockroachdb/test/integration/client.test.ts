@@ -2,11 +2,11 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
 import { AuthenticationError, isConnError, PoolTimeoutError, TimeoutError } from '@conn/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CockroachDB, type SqlError, UniqueViolationError } from '../../src/index.js';
+import { CockroachDBClient, type SqlError, UniqueViolationError } from '../../src/index.js';
 import { databaseUrl, openDatabase, testDatabase, uniqueTable } from '../support/database.js';
 
 describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB client against PostgreSQL', () => {
-  let db: CockroachDB;
+  let db: CockroachDBClient;
   beforeAll(async () => {
     db = openDatabase();
     await db.connect();
@@ -60,7 +60,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB client again
       expect(error).toBeInstanceOf(UniqueViolationError);
       const sqlError = error as SqlError;
       expect(sqlError.sqlstate).toBe('23505');
-      expect(sqlError.code).toBe('CONN_COCKROACH_UNIQUE_VIOLATION');
+      expect(sqlError.code).toBe('CONN_COCKROACHDB_UNIQUE_VIOLATION');
       expect(sqlError.constraint).toBe(`${table}_email_key`);
       expect(sqlError.detail).toContain('a@x');
       expect(isConnError(error)).toBe(true);
@@ -72,7 +72,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB client again
   it('a bad password is an AuthenticationError whose message and inspect output hide the password', async () => {
     const url = new URL(databaseUrl());
     url.password = 'wrong-password-s3cret';
-    await using wrong = CockroachDB.fromUrl(url.toString(), { pool: { acquireTimeoutMs: 5_000 } });
+    await using wrong = CockroachDBClient.fromUrl(url.toString(), { pool: { acquireTimeoutMs: 5_000 } });
     const error = await wrong.connect().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as { sqlstate?: string }).sqlstate).toBe('28P01');
@@ -175,10 +175,10 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB client again
     try {
       const base = new URL(databaseUrl());
       const encoded = `postgresql://${role}:${encodeURIComponent(password)}@${base.host}${base.pathname}?sslmode=disable`;
-      await using first = CockroachDB.fromUrl(encoded);
+      await using first = CockroachDBClient.fromUrl(encoded);
       expect(await first.queryOne('SELECT current_user AS who')).toEqual({ who: role });
       const asParam = `postgresql://${base.host}${base.pathname}?sslmode=disable&user=${role}&password=${encodeURIComponent(password)}`;
-      await using second = CockroachDB.fromUrl(asParam);
+      await using second = CockroachDBClient.fromUrl(asParam);
       expect(await second.queryOne('SELECT current_user AS who')).toEqual({ who: role });
     } finally {
       await db.execute(`DROP ROLE IF EXISTS "${role}"`);
@@ -202,7 +202,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB client again
     expect(seen).toHaveLength(2);
     expect(seen[0]).toMatchObject({ sql: 'SELECT $1::text AS secret_value', rowCount: 1, command: 'SELECT' });
     expect(seen[0]?.['durationMs']).toBeTypeOf('number');
-    expect(seen[1]).toMatchObject({ sql: 'SELECT 1/0', sqlstate: '22012', code: 'CONN_COCKROACH_SQL' });
+    expect(seen[1]).toMatchObject({ sql: 'SELECT 1/0', sqlstate: '22012', code: 'CONN_COCKROACHDB_SQL' });
     expect(JSON.stringify(seen)).not.toContain('do-not-publish-me');
   });
 

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AmbiguousCommitError,
-  CockroachDB,
+  CockroachDBClient,
   MaxRetriesExceededError,
   SchemaChangeFailureError,
   SerializationFailureError,
@@ -17,7 +17,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
   'CockroachDB protocol through the behaviour server',
   () => {
     let server: CockroachTestServer;
-    let db: CockroachDB;
+    let db: CockroachDBClient;
     let table: string;
 
     beforeEach(async () => {
@@ -25,7 +25,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
       server = await startCockroachTestServer({
         upstream: { host: upstream.hostname, port: Number(upstream.port || 5432) },
       });
-      db = CockroachDB.fromUrl(databaseUrl(), { port: server.port, host: '127.0.0.1', pool: { max: 2 } });
+      db = CockroachDBClient.fromUrl(databaseUrl(), { port: server.port, host: '127.0.0.1', pool: { max: 2 } });
       table = uniqueTable('crdb');
       await db.createTable(table, { id: 'INT8 PRIMARY KEY', v: 'INT8' });
     });
@@ -230,7 +230,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
     });
 
     it('sends results_buffer_size as a startup parameter when configured', async () => {
-      await using sized = CockroachDB.fromUrl(`${databaseUrl()}&results_buffer_size=65536`, {
+      await using sized = CockroachDBClient.fromUrl(`${databaseUrl()}&results_buffer_size=65536`, {
         port: server.port,
         host: '127.0.0.1',
       });

@@ -1,6 +1,6 @@
 import { ConfigError } from '@conn/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BatchInsertError, type CockroachDB, NotNullViolationError } from '../../src/index.js';
+import { BatchInsertError, type CockroachDBClient, NotNullViolationError } from '../../src/index.js';
 import { openDatabase, testDatabase, uniqueTable } from '../support/database.js';
 
 interface User {
@@ -12,7 +12,7 @@ interface User {
 }
 
 describe.skipIf(testDatabase.skipReason !== undefined)('CRUD helpers against PostgreSQL', () => {
-  let db: CockroachDB;
+  let db: CockroachDBClient;
   let users: string;
   beforeAll(async () => {
     db = openDatabase();
@@ -84,9 +84,9 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CRUD helpers against Pos
   it('empty where: select returns all, update and delete refuse unless allowAll', async () => {
     await db.insert(users, { name: 'a', email: 'a@x' });
     await expect(db.update(users, { age: 1 }, {})).rejects.toMatchObject({
-      code: 'CONN_COCKROACH_EMPTY_WHERE',
+      code: 'CONN_COCKROACHDB_EMPTY_WHERE',
     });
-    await expect(db.delete(users, {})).rejects.toMatchObject({ code: 'CONN_COCKROACH_EMPTY_WHERE' });
+    await expect(db.delete(users, {})).rejects.toMatchObject({ code: 'CONN_COCKROACHDB_EMPTY_WHERE' });
     expect(await db.select(users, { where: {} })).toHaveLength(1);
     expect(await db.update(users, { age: 5 }, {}, { allowAll: true })).toHaveLength(1);
     expect(await db.delete(users, {}, { allowAll: true })).toBe(1);

@@ -2,7 +2,7 @@
 // migration's SQL goes out as one simple query outside any explicit transaction, then its record.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  CockroachDB,
+  CockroachDBClient,
   MigrationError,
   type MigrationSource,
   Migrator,
@@ -15,7 +15,7 @@ const TRANSACTION_CONTROL = /^(BEGIN|START|SAVEPOINT|RELEASE|COMMIT|ROLLBACK)\b/
 
 describe.skipIf(testDatabase.skipReason !== undefined)('Migrator on CockroachDB (behaviour server)', () => {
   let server: CockroachTestServer;
-  let db: CockroachDB;
+  let db: CockroachDBClient;
   let tableName: string;
   let prefix: string;
   let migrations: MigrationSource[];
@@ -25,7 +25,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator on CockroachDB 
     server = await startCockroachTestServer({
       upstream: { host: upstream.hostname, port: Number(upstream.port || 5432) },
     });
-    db = CockroachDB.fromUrl(databaseUrl(), { host: '127.0.0.1', port: server.port, pool: { max: 3 } });
+    db = CockroachDBClient.fromUrl(databaseUrl(), { host: '127.0.0.1', port: server.port, pool: { max: 3 } });
     tableName = uniqueTable('mig');
     prefix = uniqueTable('t');
     migrations = [

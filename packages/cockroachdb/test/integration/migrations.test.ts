@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  type CockroachDB,
+  type CockroachDBClient,
   checksumOf,
   MigrationChecksumError,
   MigrationError,
@@ -17,7 +17,7 @@ import {
 import { openDatabase, testDatabase, uniqueTable } from '../support/database.js';
 
 describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against PostgreSQL', () => {
-  let db: CockroachDB;
+  let db: CockroachDBClient;
   let dir: string;
   let tableName: string;
   /** Prefix of the tables the migrations create, unique to the test. */
@@ -52,7 +52,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against Postgre
   function write(file: string, sql: string): void {
     writeFileSync(join(dir, file), sql);
   }
-  function migrator(extra: Partial<MigratorOptions> = {}, client: CockroachDB = db): Migrator {
+  function migrator(extra: Partial<MigratorOptions> = {}, client: CockroachDBClient = db): Migrator {
     return new Migrator(client, { directory: dir, tableName, ...extra });
   }
   async function tableExists(name: string): Promise<boolean> {
@@ -123,7 +123,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against Postgre
     );
     const error = await failure(migrator().migrate());
     expect(error).toBeInstanceOf(MigrationChecksumError);
-    expect(error).toMatchObject({ version: 1, code: 'CONN_COCKROACH_MIGRATION_CHECKSUM' });
+    expect(error).toMatchObject({ version: 1, code: 'CONN_COCKROACHDB_MIGRATION_CHECKSUM' });
     expect(String(error)).toMatch(/migration 1 \(people\) was edited after it was applied/);
     expect(await tableExists(`${prefix}_pets`)).toBe(false);
     expect(await recorded()).toEqual([1]);
@@ -180,7 +180,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against Postgre
     write('0003_toys.up.sql', `CREATE TABLE ${prefix}_toys (id INT8);`);
     const error = await failure(migrator().migrate());
     expect(error).toBeInstanceOf(MigrationError);
-    expect(error).toMatchObject({ version: 2, code: 'CONN_COCKROACH_MIGRATION' });
+    expect(error).toMatchObject({ version: 2, code: 'CONN_COCKROACHDB_MIGRATION' });
     expect((error as MigrationError).cause).toMatchObject({ sqlstate: '42703' });
     expect(String(error)).toMatch(/migration 2 \(pets\) failed: .*no_such_column/);
     expect(await tableExists(`${prefix}_people`)).toBe(true);
@@ -349,7 +349,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against Postgre
     );
     const error = await failure(migrator().migrate());
     expect(error).toBeInstanceOf(MigrationLockError);
-    expect(error).toMatchObject({ holder: 'other:2:beef', code: 'CONN_COCKROACH_MIGRATION_LOCKED' });
+    expect(error).toMatchObject({ holder: 'other:2:beef', code: 'CONN_COCKROACHDB_MIGRATION_LOCKED' });
     expect((await migrator().status()).lock).toEqual({
       holder: 'other:2:beef',
       acquiredAt: expect.any(Date),

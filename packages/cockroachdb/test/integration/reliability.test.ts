@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AmbiguousCommitError, CockroachConnectionError, type CockroachDB } from '../../src/index.js';
+import { AmbiguousCommitError, CockroachConnectionError, type CockroachDBClient } from '../../src/index.js';
 import { openDatabase, testDatabase, uniqueTable } from '../support/database.js';
 
 describe.skipIf(testDatabase.skipReason !== undefined)('failures of the session against PostgreSQL', () => {
-  let admin: CockroachDB;
+  let admin: CockroachDBClient;
   beforeAll(() => {
     admin = openDatabase();
   });
@@ -11,7 +11,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('failures of the session 
     await admin.close();
   });
 
-  async function backendPids(db: CockroachDB): Promise<number[]> {
+  async function backendPids(db: CockroachDBClient): Promise<number[]> {
     const rows = await db.query<{ pid: number }>(
       'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
       ['@conn/cockroachdb killable'],
@@ -77,7 +77,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('failures of the session 
         })
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(AmbiguousCommitError);
-      expect((error as AmbiguousCommitError).code).toBe('CONN_COCKROACH_AMBIGUOUS_COMMIT');
+      expect((error as AmbiguousCommitError).code).toBe('CONN_COCKROACHDB_AMBIGUOUS_COMMIT');
       expect(attempts).toBe(1);
       expect(db.stats().leased).toBe(0);
     });

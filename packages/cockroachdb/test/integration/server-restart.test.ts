@@ -3,9 +3,9 @@
 import { ConnectionError, isConnError } from '@conn/core';
 import { restartPgServer, startPgServer } from '@conn/pg-server';
 import { describe, expect, it } from 'vitest';
-import { CockroachDB } from '../../src/index.js';
+import { CockroachDBClient } from '../../src/index.js';
 
-const { CONN_COCKROACH_URL: _ignored, ...localOnly } = process.env;
+const { CONN_COCKROACHDB_URL: _ignored, ...localOnly } = process.env;
 const handle = await startPgServer({ env: localOnly });
 const skipReason = handle.availability.available
   ? handle.availability.info.canRestart
@@ -24,7 +24,7 @@ describe.skipIf(skipReason !== undefined)('server restart mid-run', () => {
     try {
       const url = new URL(info.url);
       url.searchParams.set('sslmode', 'disable');
-      await using db = CockroachDB.fromUrl(url.toString(), { pool: { max: 4, acquireTimeoutMs: 20_000 } });
+      await using db = CockroachDBClient.fromUrl(url.toString(), { pool: { max: 4, acquireTimeoutMs: 20_000 } });
       await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT 1')));
       expect(db.stats().size).toBeGreaterThan(0);
 

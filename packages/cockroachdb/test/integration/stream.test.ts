@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CockroachDB } from '../../src/index.js';
+import type { CockroachDBClient } from '../../src/index.js';
 import { openDatabase, testDatabase } from '../support/database.js';
 
 describe.skipIf(testDatabase.skipReason !== undefined)('streaming against PostgreSQL', () => {
-  let db: CockroachDB;
+  let db: CockroachDBClient;
   beforeAll(() => {
     db = openDatabase({ pool: { max: 1 } });
   });

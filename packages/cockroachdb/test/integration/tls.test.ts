@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CockroachDB } from '../../src/index.js';
+import { CockroachDBClient } from '../../src/index.js';
 import { databaseUrl, testDatabase } from '../support/database.js';
 import { startTlsRelay, tlsFixtures } from '../support/tls-relay.js';
 
@@ -8,12 +8,12 @@ function upstream(): { host: string; port: number } {
   return { host: url.hostname, port: Number(url.port || 5432) };
 }
 
-function through(port: number, host: string, query: string): CockroachDB {
+function through(port: number, host: string, query: string): CockroachDBClient {
   const url = new URL(databaseUrl());
   url.hostname = host;
   url.port = String(port);
   url.search = query;
-  return CockroachDB.fromUrl(url.toString(), { connectTimeoutMs: 5_000, pool: { acquireTimeoutMs: 5_000 } });
+  return CockroachDBClient.fromUrl(url.toString(), { connectTimeoutMs: 5_000, pool: { acquireTimeoutMs: 5_000 } });
 }
 
 describe.skipIf(testDatabase.skipReason !== undefined)(
@@ -38,12 +38,12 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
 
     it('verify-full refuses a certificate for another host name; verify-ca accepts it', async () => {
       await using relay = await startTlsRelay(upstream());
-      await using full = CockroachDB.fromUrl(databaseUrl(), {
+      await using full = CockroachDBClient.fromUrl(databaseUrl(), {
         port: relay.port,
         tls: { mode: 'verify-full', ca: tlsFixtures.ca, servername: 'db.example.com' },
       });
       await expect(full.connect()).rejects.toMatchObject({ code: 'CONN_TLS_FAILED' });
-      await using ca = CockroachDB.fromUrl(databaseUrl(), {
+      await using ca = CockroachDBClient.fromUrl(databaseUrl(), {
         port: relay.port,
         tls: { mode: 'verify-ca', ca: tlsFixtures.ca, servername: 'db.example.com' },
       });

@@ -1,7 +1,7 @@
 import { ConfigError } from '@conn/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  type CockroachDB,
+  type CockroachDBClient,
   MaxRetriesExceededError,
   SerializationFailureError,
   type Transaction,
@@ -9,7 +9,7 @@ import {
 import { endOfTurn, openDatabase, testDatabase, uniqueTable } from '../support/database.js';
 
 describe.skipIf(testDatabase.skipReason !== undefined)('transactions against PostgreSQL', () => {
-  let db: CockroachDB;
+  let db: CockroachDBClient;
   let accounts: string;
   beforeAll(() => {
     db = openDatabase();
@@ -38,7 +38,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('transactions against Pos
     expect(await db.selectOne(accounts, { where: { id: 1 } })).toEqual({ id: '1', balance: '100' });
     await tx.commit();
     expect(await db.selectOne(accounts, { where: { id: 1 } })).toEqual({ id: '1', balance: '50' });
-    await expect(tx.query('SELECT 1')).rejects.toMatchObject({ code: 'CONN_COCKROACH_TX_ENDED' });
+    await expect(tx.query('SELECT 1')).rejects.toMatchObject({ code: 'CONN_COCKROACHDB_TX_ENDED' });
   });
 
   it('await using rolls back when the block ends without commit, and returns the session', async () => {

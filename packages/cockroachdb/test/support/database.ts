@@ -1,6 +1,6 @@
 import type {} from '@conn/pg-server/vitest-global-setup';
 import { inject } from 'vitest';
-import { CockroachDB, type CockroachDBOptions } from '../../src/index.js';
+import { CockroachDBClient, type CockroachDBOptions } from '../../src/index.js';
 
 /** The PostgreSQL of this run, or why there is none (printed once per file by `describeWithDatabase`). */
 export interface TestDatabase {
@@ -10,7 +10,7 @@ export interface TestDatabase {
 }
 
 function resolve(): TestDatabase {
-  const fromEnv = process.env['CONN_COCKROACH_URL'];
+  const fromEnv = process.env['CONN_COCKROACHDB_URL'];
   if (fromEnv !== undefined && fromEnv !== '')
     return { url: fromEnv, skipReason: undefined, canRestart: false };
   const provided = inject('connPg');
@@ -35,8 +35,8 @@ export function databaseUrl(): string {
 }
 
 /** A client on the test database; close it (or `await using`). */
-export function openDatabase(overrides: CockroachDBOptions = {}): CockroachDB {
-  return CockroachDB.fromUrl(databaseUrl(), overrides);
+export function openDatabase(overrides: CockroachDBOptions = {}): CockroachDBClient {
+  return CockroachDBClient.fromUrl(databaseUrl(), overrides);
 }
 
 let counter = 0;

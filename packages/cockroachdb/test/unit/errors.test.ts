@@ -48,7 +48,7 @@ describe('SQLSTATE mapping', () => {
     expect(unique).toMatchObject({
       sqlstate: '23505',
       constraint: 'users_email_key',
-      code: 'CONN_COCKROACH_UNIQUE_VIOLATION',
+      code: 'CONN_COCKROACHDB_UNIQUE_VIOLATION',
       retryable: false,
     });
     expect((unique as SqlError).detail).toContain('exists');
@@ -104,7 +104,7 @@ describe('SQLSTATE mapping', () => {
       sqlstate: '42P01',
       position: 15,
       hint: 'check it',
-      code: 'CONN_COCKROACH_SQL',
+      code: 'CONN_COCKROACHDB_SQL',
     });
   });
 
@@ -131,7 +131,7 @@ describe('SQLSTATE mapping', () => {
     expect(ambiguous).toBeInstanceOf(AmbiguousCommitError);
     expect(ambiguous).toMatchObject({
       sqlstate: '40003',
-      code: 'CONN_COCKROACH_AMBIGUOUS_COMMIT',
+      code: 'CONN_COCKROACHDB_AMBIGUOUS_COMMIT',
       retryable: false,
     });
     expect(commitFailure(new Error('Connection terminated unexpectedly'), 'COMMIT')).toBeInstanceOf(

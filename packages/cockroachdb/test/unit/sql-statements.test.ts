@@ -122,13 +122,13 @@ describe('writes', () => {
 
   it('update and delete refuse an empty where unless allowAll', () => {
     expect(() => updateStatement('t', { a: 1 }, {})).toThrow(
-      expect.objectContaining({ code: 'CONN_COCKROACH_EMPTY_WHERE' }),
+      expect.objectContaining({ code: 'CONN_COCKROACHDB_EMPTY_WHERE' }),
     );
     expect(() => deleteStatement('t', {})).toThrow(
-      expect.objectContaining({ code: 'CONN_COCKROACH_EMPTY_WHERE' }),
+      expect.objectContaining({ code: 'CONN_COCKROACHDB_EMPTY_WHERE' }),
     );
     expect(() => deleteStatement('t', undefined)).toThrow(
-      expect.objectContaining({ code: 'CONN_COCKROACH_EMPTY_WHERE' }),
+      expect.objectContaining({ code: 'CONN_COCKROACHDB_EMPTY_WHERE' }),
     );
     expect(updateStatement('t', { a: 1 }, {}, { allowAll: true })).toEqual({
       text: 'UPDATE "t" SET "a" = $1 RETURNING *',

@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { ConfigError, Secret } from '@conn/core';
 import { describe, expect, it } from 'vitest';
 import { startupOptionsOf } from '../../src/connection.js';
-import { CockroachDB, parseCockroachUrl } from '../../src/index.js';
+import { CockroachDBClient, parseCockroachUrl } from '../../src/index.js';
 import { resolveOptions } from '../../src/options.js';
 import { planTls } from '../../src/tls-config.js';
 
@@ -61,7 +61,7 @@ describe('parseCockroachUrl', () => {
     })();
     for (const text of [String(error), JSON.stringify(error), inspect(error)])
       expect(text).not.toContain('hunter2-secret');
-    const db = CockroachDB.fromUrl('postgresql://u:hunter2-secret@h:1/d');
+    const db = CockroachDBClient.fromUrl('postgresql://u:hunter2-secret@h:1/d');
     expect(inspect(db)).not.toContain('hunter2-secret');
     expect(JSON.stringify(db)).not.toContain('hunter2-secret');
   });

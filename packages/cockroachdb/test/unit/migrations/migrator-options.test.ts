@@ -1,7 +1,7 @@
 import { ConfigError } from '@conn/core';
 import { describe, expect, it } from 'vitest';
 import {
-  type CockroachDB,
+  type CockroachDBClient,
   MigrationChecksumError,
   MigrationError,
   MigrationLockError,
@@ -10,7 +10,7 @@ import {
 } from '../../../src/index.js';
 
 /** A stand-in client: the checks below must fail before any statement is sent. */
-function fakeDb(): { db: CockroachDB; calls: string[] } {
+function fakeDb(): { db: CockroachDBClient; calls: string[] } {
   const calls: string[] = [];
   const record = (sql: unknown): Promise<never> => {
     calls.push(String(sql));
@@ -23,7 +23,7 @@ function fakeDb(): { db: CockroachDB; calls: string[] } {
     runInTransaction: record,
     connect: record,
     server: undefined,
-  } as unknown as CockroachDB;
+  } as unknown as CockroachDBClient;
   return { db, calls };
 }
 
@@ -103,7 +103,7 @@ describe('Migrator options', () => {
 describe('migration errors', () => {
   it('have their codes and fields', () => {
     const failed = new MigrationError('migration 2 (pets) failed', { version: 2, cause: new Error('x') });
-    expect(failed).toMatchObject({ name: 'MigrationError', code: 'CONN_COCKROACH_MIGRATION', version: 2 });
+    expect(failed).toMatchObject({ name: 'MigrationError', code: 'CONN_COCKROACHDB_MIGRATION', version: 2 });
     expect(failed.retryable).toBe(false);
     const changed = new MigrationChecksumError('edited', {
       version: 1,
@@ -111,10 +111,10 @@ describe('migration errors', () => {
       currentChecksum: 'b',
     });
     expect(changed).toBeInstanceOf(MigrationError);
-    expect(changed).toMatchObject({ code: 'CONN_COCKROACH_MIGRATION_CHECKSUM', version: 1 });
+    expect(changed).toMatchObject({ code: 'CONN_COCKROACHDB_MIGRATION_CHECKSUM', version: 1 });
     const locked = new MigrationLockError('held', { holder: 'host:1:abc' });
     expect(locked).toBeInstanceOf(MigrationError);
-    expect(locked).toMatchObject({ code: 'CONN_COCKROACH_MIGRATION_LOCKED', holder: 'host:1:abc' });
+    expect(locked).toMatchObject({ code: 'CONN_COCKROACHDB_MIGRATION_LOCKED', holder: 'host:1:abc' });
     expect(locked.retryable).toBe(true);
   });
 });
