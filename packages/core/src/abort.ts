@@ -14,6 +14,13 @@ export interface DeadlineLabel {
   what?: string;
   /** Code of the `TimeoutError`; defaults to `CONN_TIMEOUT`. */
   timeoutCode?: ConnErrorCode;
+  /**
+   * Background work nobody awaits (a prefill, a keepalive): its timer is unref'd so it never keeps
+   * the process alive. Default false: a caller awaits the work, so the timer holds the process open
+   * until the deadline settles the call (an unref'd timer would let a script exit with the promise
+   * pending).
+   */
+  background?: boolean;
 }
 
 /**
@@ -69,7 +76,7 @@ export function createDeadline(options: CallOptions = {}, label: DeadlineLabel =
         );
         cleanup();
       }, timeoutMs);
-      timer.unref();
+      if (label.background === true) timer.unref();
     }
   }
 
@@ -128,8 +135,9 @@ export function raceWithSignal<T>(
 }
 
 /**
- * Waits `ms` milliseconds, or rejects at once when `signal` aborts. The timer is unref'd so a
- * pending back-off never keeps the process alive.
+ * Waits `ms` milliseconds, or rejects at once when `signal` aborts. The timer is ref'd: somebody
+ * awaits the sleep (a retry back-off inside a call), and an unref'd timer would let the process
+ * exit with that call still pending. Background loops use their own unref'd timers.
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(abortReason(signal, 'sleep'));
@@ -142,7 +150,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    timer.unref();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

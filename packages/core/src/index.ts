@@ -12,6 +12,16 @@ export {
   sleep,
 } from './abort.js';
 export {
+  CallContext,
+  CallRunner,
+  type CallRunnerOptions,
+  type CallSpec,
+  type CallTracePayload,
+  type CallTracingChannel,
+  callChannelName,
+  withMayHaveExecuted,
+} from './call/index.js';
+export {
   type Credentials,
   type PasswordCredentials,
   passwordCredentials,
@@ -30,6 +40,8 @@ export {
   AbortError,
   AuthenticationError,
   AuthorizationError,
+  asConnError,
+  ClientClosedError,
   ConfigError,
   type ConfigErrorOptions,
   ConnError,

@@ -1,3 +1,4 @@
+export { asConnError } from './as-conn-error.js';
 export {
   ConnError,
   type ConnErrorCode,
@@ -10,6 +11,7 @@ export {
   AbortError,
   AuthenticationError,
   AuthorizationError,
+  ClientClosedError,
   ConfigError,
   type ConfigErrorOptions,
   ConnectionError,

@@ -91,3 +91,7 @@ export class ConfigError extends ConnError {
   }
 }
 defineErrorClass(ConfigError, 'ConfigError', 'CONN_CONFIG', false);
+
+/** A call was made on a client after its `close()` began. Same class and code in every driver. */
+export class ClientClosedError extends ConnError {}
+defineErrorClass(ClientClosedError, 'ClientClosedError', 'CONN_CLIENT_CLOSED', false);

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type CallOptions, createDeadline, type Deadline } from '../abort.js';
+import { abortReason, type CallOptions } from '../abort.js';
 import type { EventPublisher } from '../diagnostics.js';
 import {
   ConfigError,
@@ -119,7 +119,10 @@ interface Exchange<Req, Res> {
   id: number | undefined;
   /** Handed to `socket.write`: the peer may have acted on it. */
   written: boolean;
-  deadline: Deadline | undefined;
+  /** The request's own time limit (a plain timer: no AbortController per request). */
+  timer: NodeJS.Timeout | undefined;
+  /** The caller's signal and our listener on it, when the caller passed one. */
+  signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   /** Frames are delivered here; for single answers it resolves the call. */
   readonly deliver: (response: Res) => void;
@@ -303,7 +306,8 @@ export class FramedConnection<Req, Res> implements AsyncDisposable {
         state: 'waiting',
         id: undefined,
         written: false,
-        deadline: undefined,
+        timer: undefined,
+        signal: undefined,
         onAbort: undefined,
         deliver: resolve,
         fail: reject,
@@ -338,7 +342,8 @@ export class FramedConnection<Req, Res> implements AsyncDisposable {
           state: 'waiting',
           id: undefined,
           written: false,
-          deadline: undefined,
+          timer: undefined,
+          signal: undefined,
           onAbort: undefined,
           deliver: (response) => stream.push(response, false),
           fail: (error) => stream.fail(error, !(error instanceof ConnectionError)),
@@ -405,25 +410,43 @@ export class FramedConnection<Req, Res> implements AsyncDisposable {
       exchange.fail(this.#refusal());
       return;
     }
-    let deadline: Deadline;
-    try {
-      deadline = createDeadline(
-        { signal: options.signal, timeoutMs: options.timeoutMs ?? this.#requestTimeoutMs },
-        { what: 'request', timeoutCode: 'CONN_REQUEST_TIMEOUT' },
+    const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
+    if (
+      timeoutMs !== undefined &&
+      (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0)
+    ) {
+      exchange.state = 'done';
+      exchange.fail(
+        new ConfigError(`timeoutMs must be a non-negative number, got ${String(timeoutMs)}`, {
+          field: 'timeoutMs',
+        }),
       );
-    } catch (error) {
-      exchange.state = 'done';
-      exchange.fail(error as ConnError);
       return;
     }
-    if (deadline.signal.aborted) {
+    const signal = options.signal;
+    if (signal?.aborted) {
       exchange.state = 'done';
-      exchange.fail(deadline.signal.reason as ConnError);
+      exchange.fail(abortReason(signal, 'request'));
       return;
     }
-    exchange.deadline = deadline;
-    exchange.onAbort = () => this.#abandon(exchange, deadline.signal.reason as ConnError);
-    deadline.signal.addEventListener('abort', exchange.onAbort, { once: true });
+    // Ref'd: somebody awaits this answer, so the process must stay alive until it settles.
+    if (timeoutMs !== undefined && timeoutMs !== Number.POSITIVE_INFINITY) {
+      exchange.timer = setTimeout(() => {
+        exchange.timer = undefined;
+        this.#abandon(
+          exchange,
+          new TimeoutError(`request timed out after ${timeoutMs} ms`, {
+            code: 'CONN_REQUEST_TIMEOUT',
+            details: { timeoutMs },
+          }),
+        );
+      }, timeoutMs);
+    }
+    if (signal !== undefined) {
+      exchange.signal = signal;
+      exchange.onAbort = () => this.#abandon(exchange, abortReason(signal, 'request'));
+      signal.addEventListener('abort', exchange.onAbort, { once: true });
+    }
     this.#waiting.push(exchange);
     this.#pump();
   }
@@ -685,9 +708,14 @@ export class FramedConnection<Req, Res> implements AsyncDisposable {
   #finish(exchange: Exchange<Req, Res>): void {
     if (exchange.state === 'abandoned') this.#abandoned -= 1;
     exchange.state = 'done';
-    if (exchange.onAbort !== undefined)
-      exchange.deadline?.signal.removeEventListener('abort', exchange.onAbort);
-    exchange.deadline?.dispose();
+    if (exchange.timer !== undefined) {
+      clearTimeout(exchange.timer);
+      exchange.timer = undefined;
+    }
+    if (exchange.onAbort !== undefined) {
+      exchange.signal?.removeEventListener('abort', exchange.onAbort);
+      exchange.onAbort = undefined;
+    }
   }
 
   /** The error a caller gets for its own timeout or abort. */

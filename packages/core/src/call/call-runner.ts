@@ -1,0 +1,247 @@
+import type { CallOptions } from '../abort.js';
+import { abortReason } from '../abort.js';
+import {
+  AbortError,
+  asConnError,
+  ClientClosedError,
+  ConfigError,
+  type ConnError,
+  ConnectionError,
+  TimeoutError,
+} from '../errors/index.js';
+import { CallContext } from './call-context.js';
+import { type CallTracePayload, CallTracer, type CallTracingChannel } from './call-trace.js';
+import { withMayHaveExecuted } from './may-have-executed.js';
+
+/** How a client's calls behave; one runner per client. */
+export interface CallRunnerOptions {
+  /** The package name in channel names, e.g. `siridb` (`conn:siridb:query`). */
+  readonly packageName: string;
+  /** The client's name in messages, e.g. `SiriDB client`. */
+  readonly clientName: string;
+  /** True once the client's `close()` began: calls then fail with `ClientClosedError`. */
+  readonly isClosed: () => boolean;
+  /** Deadline of a call that names none, in ms; `undefined` or `Infinity` for none. */
+  readonly defaultTimeoutMs?: number | undefined;
+  /** Replaces secrets in a statement before it is published (e.g. `PASSWORD '…'`). */
+  readonly maskStatement?: ((statement: string) => string) | undefined;
+}
+
+/** One call's description. */
+export interface CallSpec {
+  /** The operation's name: the channel is `conn:<package>:<operation>`. */
+  readonly operation: string;
+  /** The statement text, published masked to tracing subscribers. */
+  readonly statement?: string | undefined;
+  /**
+   * The call may change data. When it fails by timeout, abort or lost connection after the
+   * driver marked the request sent, the error carries `details.mayHaveExecuted: true` and
+   * `retryable: false`.
+   */
+  readonly write?: boolean | undefined;
+  /** This operation's own default deadline, overriding the client's. */
+  readonly defaultTimeoutMs?: number | undefined;
+  /**
+   * After the deadline fires (or the caller aborts) the work may still settle for this long, so
+   * a driver can cancel on the server and report what really happened. Default 0.
+   */
+  readonly graceMs?: number | undefined;
+}
+
+/**
+ * The one path every public async method of every driver takes: the closed-client check, one
+ * deadline for the whole call (its timer ref'd, so a script awaiting the call stays alive until it
+ * settles), the caller's `AbortSignal`, typed errors that say when a write may have executed, and
+ * a `tracingChannel` per operation with one payload shape. With no subscriber and no signal it
+ * allocates one context, one timer and one promise.
+ */
+export class CallRunner {
+  readonly #options: CallRunnerOptions;
+  readonly #tracer: CallTracer;
+  readonly #defaultTimeoutMs: number | undefined;
+
+  constructor(options: CallRunnerOptions) {
+    this.#options = options;
+    this.#tracer = new CallTracer(options.packageName);
+    this.#defaultTimeoutMs = checkTimeout(options.defaultTimeoutMs, 'timeoutMs');
+  }
+
+  /** The error every call gets after `close()`. */
+  closedError(): ClientClosedError {
+    return new ClientClosedError(`the ${this.#options.clientName} is closed`);
+  }
+
+  /** Runs `work` as one call. Never throws synchronously: every failure is a rejected promise. */
+  run<T>(
+    spec: CallSpec,
+    options: CallOptions | undefined,
+    work: (call: CallContext) => Promise<T>,
+  ): Promise<T> {
+    if (this.#options.isClosed()) return Promise.reject(this.closedError());
+    const signal = options?.signal;
+    let timeoutMs: number | undefined;
+    try {
+      timeoutMs =
+        options?.timeoutMs === undefined
+          ? (checkTimeout(spec.defaultTimeoutMs, 'defaultTimeoutMs') ?? this.#defaultTimeoutMs)
+          : checkTimeout(options.timeoutMs, 'timeoutMs');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (signal?.aborted) return Promise.reject(abortReason(signal, spec.operation));
+
+    const call = new CallContext(spec.operation, timeoutMs, signal);
+    const channel = this.#tracer.active(spec.operation);
+    const payload = channel === undefined ? undefined : this.#startTrace(channel, spec);
+    const startedAt = payload === undefined ? 0 : performance.now();
+
+    let running: Promise<T>;
+    try {
+      running = work(call);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    if (payload !== undefined) channel?.end.publish(payload);
+    const bounded =
+      timeoutMs === undefined && signal === undefined ? running : this.#bound(running, call, spec);
+
+    return bounded.then(
+      (value) => {
+        if (payload !== undefined) this.#finishTrace(channel as CallTracingChannel, payload, call, startedAt);
+        return value;
+      },
+      (error: unknown) => {
+        const failure = this.#failure(error, call, spec);
+        if (payload !== undefined) {
+          payload.error = failure;
+          (channel as CallTracingChannel).error.publish(payload);
+          this.#finishTrace(channel as CallTracingChannel, payload, call, startedAt);
+        }
+        throw failure;
+      },
+    );
+  }
+
+  /** Settles at the deadline or the caller's abort (after `graceMs`), whatever the work does. */
+  #bound<T>(running: Promise<T>, call: CallContext, spec: CallSpec): Promise<T> {
+    const signal = call.callerSignal;
+    return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let graceTimer: NodeJS.Timeout | undefined;
+      let done = false;
+      const finish = (): void => {
+        done = true;
+        if (timer !== undefined) clearTimeout(timer);
+        if (graceTimer !== undefined) clearTimeout(graceTimer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const endCall = (reason: ConnError): void => {
+        if (done || call.reason !== undefined) return;
+        call.end(reason);
+        const graceMs = spec.graceMs ?? 0;
+        if (graceMs <= 0) {
+          finish();
+          reject(reason);
+        } else {
+          // Ref'd like the deadline: the caller is still waiting for the answer.
+          graceTimer = setTimeout(() => {
+            if (done) return;
+            finish();
+            reject(reason);
+          }, graceMs);
+        }
+      };
+      const onAbort = (): void => endCall(abortReason(signal as AbortSignal, spec.operation));
+      if (call.timeoutMs !== undefined) {
+        const timeoutMs = call.timeoutMs;
+        timer = setTimeout(() => {
+          timer = undefined;
+          endCall(
+            new TimeoutError(
+              `${this.#options.clientName} ${spec.operation} timed out after ${timeoutMs} ms`,
+              {
+                code: 'CONN_TIMEOUT',
+                details: { operation: spec.operation, timeoutMs },
+              },
+            ),
+          );
+        }, timeoutMs);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      running.then(
+        (value) => {
+          if (done) return;
+          finish();
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (done) return;
+          finish();
+          // Ended by the deadline or the caller: that is the answer; what the work said is the cause.
+          const reason = call.reason;
+          reject(reason === undefined || error === reason ? error : withCause(reason, error));
+        },
+      );
+    });
+  }
+
+  #failure(error: unknown, call: CallContext, spec: CallSpec): ConnError {
+    const failure = asConnError(error, `${this.#options.clientName} ${spec.operation}`);
+    if (spec.write !== true || !call.mayHaveExecuted) return failure;
+    if (
+      failure instanceof TimeoutError ||
+      failure instanceof AbortError ||
+      failure instanceof ConnectionError
+    ) {
+      return withMayHaveExecuted(failure);
+    }
+    return failure;
+  }
+
+  #startTrace(channel: CallTracingChannel, spec: CallSpec): CallTracePayload {
+    const mask = this.#options.maskStatement;
+    const statement =
+      spec.statement === undefined || mask === undefined ? spec.statement : mask(spec.statement);
+    const payload = this.#tracer.payload(spec.operation, statement);
+    channel.start.publish(payload);
+    return payload;
+  }
+
+  #finishTrace(
+    channel: CallTracingChannel,
+    payload: CallTracePayload,
+    call: CallContext,
+    startedAt: number,
+  ): void {
+    payload.durationMs = performance.now() - startedAt;
+    payload.host = call.target?.host;
+    payload.port = call.target?.port;
+    channel.asyncStart.publish(payload);
+    channel.asyncEnd.publish(payload);
+  }
+}
+
+/** The deadline's or abort's error, with what the interrupted work reported as its cause. */
+function withCause(reason: ConnError, cause: unknown): ConnError {
+  if (reason.cause !== undefined) return reason;
+  const ErrorClass = reason.constructor as new (
+    message: string,
+    options: { code: ConnError['code']; cause: unknown; retryable: boolean; details: ConnError['details'] },
+  ) => ConnError;
+  return new ErrorClass(reason.message, {
+    code: reason.code,
+    cause,
+    retryable: reason.retryable,
+    details: reason.details,
+  });
+}
+
+function checkTimeout(value: number | undefined, field: string): number | undefined {
+  if (value === undefined || value === Number.POSITIVE_INFINITY) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigError(`${field} must be a non-negative number of milliseconds, got ${String(value)}`, {
+      field,
+    });
+  }
+  return value;
+}
