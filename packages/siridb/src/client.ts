@@ -1,24 +1,25 @@
 import {
-  abortReason,
+  AuthenticationError,
+  AuthorizationError,
+  asConnError,
+  type CallContext,
   type CallOptions,
+  CallRunner,
   ConfigError,
   type ConnError,
   ConnectionError,
-  createDeadline,
   createEventPublisher,
-  type Deadline,
   type EventPublisher,
   HostSelector,
-  isConnError,
   raceWithSignal,
   type Secret,
   sleep,
-  TimeoutError,
 } from '@conn/core';
 import { SiriDBConnection } from './connection.js';
 import { SiriDBPoolError } from './errors.js';
 import { HostLink } from './host-link.js';
 import { encodeInsert, type SiriDBInsertData } from './insert-data.js';
+import { maskSiriDBSecrets } from './mask-secrets.js';
 import {
   optionsFromUrl,
   type PrecisionOption,
@@ -38,14 +39,6 @@ export interface QueryOptions extends CallOptions, PrecisionOption {
    * returns 1700000080 for 1700000000123. Use `server` only for parity with existing code.
    */
   precisionMode?: 'client' | 'server' | undefined;
-}
-
-/** The result of one host's connect in {@link SiriDBClient.connect}. */
-export interface HostConnectResult {
-  readonly host: string;
-  readonly port: number;
-  /** `undefined` when the host connected and authenticated; else why not (it keeps retrying). */
-  readonly error: ConnError | undefined;
 }
 
 /** What an insert reports. */
@@ -75,6 +68,8 @@ type Operation = 'query' | 'insert';
  * A SiriDB client over a list of hosts: one multiplexed, authenticated connection per host;
  * requests go to a weighted random primary, to backups only when no primary is available;
  * hosts that fail sit out for `inactiveTimeMs`; lost connections reconnect in the background.
+ * Every method follows the driver contract (`docs/driver-contract.md`): one deadline per call,
+ * `signal`, typed errors, tracing on `conn:siridb:<operation>`.
  *
  * @example
  * await using client = new SiriDBClient({ username: 'iris', password: 'siri', dbname: 'dbtest',
@@ -87,22 +82,34 @@ export class SiriDBClient implements AsyncDisposable {
   readonly #events: EventPublisher;
   readonly #links: readonly HostLink[];
   readonly #selector: HostSelector<SiriDBHost>;
-  readonly #availabilityWaiters = new Set<() => void>();
-  #connectStarted: Promise<HostConnectResult[]> | undefined;
+  readonly #calls: CallRunner;
+  readonly #hostChangeWaiters = new Set<() => void>();
+  #linksStarted = false;
   #databasePrecision: Promise<TimePrecision> | undefined;
   #closed = false;
 
   constructor(options: SiriDBClientOptions) {
     this.#options = resolveClientOptions(options);
     this.#events = options.events ?? createEventPublisher('siridb');
-    this.#selector = new HostSelector(this.#options.hostlist, { inactiveMs: this.#options.inactiveTimeMs });
+    this.#selector = new HostSelector(this.#options.hostlist, {
+      inactiveMs: this.#options.inactiveTimeMs,
+      ...(this.#options.random === undefined ? {} : { random: this.#options.random }),
+    });
+    this.#calls = new CallRunner({
+      packageName: 'siridb',
+      clientName: 'SiriDB client',
+      isClosed: () => this.#closed,
+      defaultTimeoutMs: this.#options.timeoutMs,
+      maskStatement: maskSiriDBSecrets,
+    });
     // A host that (re)connected and authenticated is available at once, whatever inactive
     // period a failure had started (the Python connector behaves the same).
     const listener = {
       onAvailable: (link: HostLink) => {
         this.#selector.markActive(link.spec);
-        this.#notifyAvailable();
+        this.#hostsChanged();
       },
+      onFailure: () => this.#hostsChanged(),
     };
     this.#links = this.#selector.hosts.map(
       (spec) =>
@@ -144,108 +151,102 @@ export class SiriDBClient implements AsyncDisposable {
   }
 
   /**
-   * Connects and authenticates every host in parallel. Resolves with one result per host (an
-   * error instead of a rejection, like the Python connector's list); hosts that failed keep
-   * reconnecting in the background. Requests also connect on first use.
+   * Connects and authenticates every host, once each. Resolves when every host's attempt has
+   * ended and at least one host is ready (the failed ones keep reconnecting in the background);
+   * rejects when none is: with the authentication error when credentials or the database were
+   * refused, else a `ConnectionError` naming every host's failure. Optional: requests connect on
+   * first use.
    */
-  connect(options: CallOptions = {}): Promise<HostConnectResult[]> {
-    this.#assertOpen();
-    if (this.#connectStarted === undefined) {
-      this.#connectStarted = Promise.all(
-        this.#links.map(async (link) => {
-          try {
-            using deadline = createDeadline(options, { what: 'connect' });
-            await raceWithSignal(link.connect(deadline.signal), deadline.signal, 'connect');
-            return { host: link.spec.host, port: link.spec.port, error: undefined };
-          } catch (error) {
-            return { host: link.spec.host, port: link.spec.port, error: asConnError(error) };
-          }
-        }),
+  connect(options: CallOptions = {}): Promise<void> {
+    return this.#calls.run({ operation: 'connect' }, options, async (call) => {
+      this.#linksStarted = true;
+      const attempts = this.#links.map((link) =>
+        link.connect().then(
+          () => true,
+          () => false,
+        ),
       );
-    }
-    return this.#connectStarted;
+      const outcomes = await raceWithSignal(Promise.all(attempts), call.signal, 'connect');
+      if (outcomes.some(Boolean)) return;
+      if (this.#closed) throw this.#calls.closedError();
+      throw this.#permanentFailure() ?? (this.#noHostError() as ConnError);
+    });
   }
 
   /**
    * Runs a query and returns the server's result map. Timestamps come back in `timePrecision`
    * (default: the database's), converted exactly on the client.
    */
-  async query(query: string, options: QueryOptions = {}): Promise<Record<string, unknown>> {
+  query(query: string, options: QueryOptions = {}): Promise<Record<string, unknown>> {
     if (typeof query !== 'string' || query.length === 0) {
-      throw new ConfigError('query must be a non-empty string', { field: 'query' });
+      return Promise.reject(new ConfigError('query must be a non-empty string', { field: 'query' }));
     }
-    const wanted = options.timePrecision;
-    if (wanted !== undefined) precisionNumber(wanted);
-    const serverSide = options.precisionMode === 'server';
-    const started = performance.now();
-    this.#events.publish('query:start', () => ({ query }));
-    try {
-      const result = await this.#withDeadline(
-        options,
-        this.#options.queryTimeoutMs,
-        'query',
-        async (deadline) => {
-          const sentPrecision = serverSide && wanted !== undefined ? precisionNumber(wanted) : null;
-          const raw = await this.#attempt('query', deadline, (connection) =>
-            connection.query(query, sentPrecision, { signal: deadline.signal }),
-          );
-          if (serverSide || wanted === undefined) return raw;
-          const databasePrecision = await this.#getDatabasePrecision(deadline);
-          return convertResult(raw, databasePrecision, wanted, this.#options.int64);
-        },
+    const spec = {
+      operation: 'query',
+      statement: query,
+      write: !READ_ONLY_QUERY.test(query),
+      defaultTimeoutMs: this.#options.queryTimeoutMs,
+    };
+    return this.#calls.run(spec, options, async (call) => {
+      const wanted = options.timePrecision;
+      if (wanted !== undefined) precisionNumber(wanted);
+      const serverSide = options.precisionMode === 'server';
+      const sentPrecision = serverSide && wanted !== undefined ? precisionNumber(wanted) : null;
+      const raw = await this.#attempt('query', call, (connection) =>
+        connection.query(query, sentPrecision, { signal: call.signal }),
       );
-      this.#events.publish('query:end', () => ({ query, durationMs: performance.now() - started }));
-      return result;
-    } catch (error) {
-      this.#events.publish('query:error', () => ({ query, durationMs: performance.now() - started, error }));
-      throw error;
-    }
+      if (serverSide || wanted === undefined) return raw;
+      const databasePrecision = await this.#getDatabasePrecision(call);
+      return convertResult(raw, databasePrecision, wanted, this.#options.int64);
+    });
   }
 
   /**
    * Inserts points: `{ 'series': [[ts, value], ...] }` or `[{ name, points }]`. Every point is
    * validated before anything is sent. Retried on another host after a server error and every
-   * `poolErrorRetryMs` after a pool error, until the deadline; never re-sent after a connection
-   * was lost with the insert already written (that error says so: `retryable: false`).
+   * `poolErrorRetryMs` after a pool error, until the deadline; never sent again once it may have
+   * reached a server: a timeout, abort or lost connection after that says
+   * `details.mayHaveExecuted: true` (`retryable: false`).
    */
-  async insert(data: SiriDBInsertData, options: CallOptions = {}): Promise<InsertResult> {
-    const encoded = encodeInsert(data);
-    const started = performance.now();
-    this.#events.publish('insert:start', () => ({ series: encoded.seriesCount, points: encoded.pointCount }));
-    try {
-      const answer = await this.#withDeadline(options, this.#options.insertTimeoutMs, 'insert', (deadline) =>
-        this.#attempt('insert', deadline, (connection) =>
-          connection.insert(encoded.payload, { signal: deadline.signal }),
-        ),
+  insert(data: SiriDBInsertData, options: CallOptions = {}): Promise<InsertResult> {
+    const spec = { operation: 'insert', write: true, defaultTimeoutMs: this.#options.insertTimeoutMs };
+    return this.#calls.run(spec, options, async (call) => {
+      const encoded = encodeInsert(data);
+      const answer = await this.#attempt('insert', call, (connection) =>
+        connection.insert(encoded.payload, { signal: call.signal }),
       );
       const message = typeof answer['success_msg'] === 'string' ? answer['success_msg'] : '';
-      this.#events.publish('insert:end', () => ({
-        points: encoded.pointCount,
-        durationMs: performance.now() - started,
-      }));
       return { message, seriesCount: encoded.seriesCount, pointCount: encoded.pointCount };
-    } catch (error) {
-      this.#events.publish('insert:error', () => ({ durationMs: performance.now() - started, error }));
-      throw error;
-    }
-  }
-
-  /** Pings one available host; resolves with its address and the round-trip time. */
-  async ping(options: CallOptions = {}): Promise<{ host: string; port: number; latencyMs: number }> {
-    return this.#withDeadline(options, this.#options.pingTimeoutMs, 'ping', async (deadline) => {
-      const link = await this.#pick(deadline, true, new Set());
-      const connection = link.connection as SiriDBConnection;
-      const started = performance.now();
-      await connection.ping({ signal: deadline.signal });
-      return { host: link.spec.host, port: link.spec.port, latencyMs: performance.now() - started };
     });
   }
 
-  /** Stops reconnecting and closes every connection after its requests in flight (at most `timeoutMs`). */
+  /**
+   * The cheapest authenticated round trip, for readiness checks: pings one available host and
+   * resolves with its address and the round-trip time.
+   */
+  ping(options: CallOptions = {}): Promise<{ host: string; port: number; latencyMs: number }> {
+    return this.#calls.run(
+      { operation: 'ping', defaultTimeoutMs: this.#options.pingTimeoutMs },
+      options,
+      async (call) => {
+        const link = await this.#pick(call, true, new Set());
+        const connection = link.connection as SiriDBConnection;
+        call.target = link.spec;
+        const started = performance.now();
+        await connection.ping({ signal: call.signal });
+        return { host: link.spec.host, port: link.spec.port, latencyMs: performance.now() - started };
+      },
+    );
+  }
+
+  /**
+   * Stops reconnecting, stops any handshake in progress at once, and closes every connection
+   * after its requests in flight (at most `timeoutMs`). Later calls fail with `ClientClosedError`.
+   */
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const wake of [...this.#availabilityWaiters]) wake();
+    this.#hostsChanged();
     await Promise.all(this.#links.map((link) => link.close(options.timeoutMs)));
   }
 
@@ -264,8 +265,8 @@ export class SiriDBClient implements AsyncDisposable {
         host: host.host,
         port: host.port,
         login: { username: options.username, password: options.password, dbname: options.dbname },
-        connectTimeoutMs: options.timeoutMs,
-        authTimeoutMs: options.timeoutMs,
+        connectTimeoutMs: options.connectTimeoutMs,
+        authTimeoutMs: options.connectTimeoutMs,
         keepaliveIntervalMs: options.keepaliveIntervalMs,
         pingTimeoutMs: options.pingTimeoutMs,
         decode: { int64: options.int64 },
@@ -276,53 +277,35 @@ export class SiriDBClient implements AsyncDisposable {
     );
   }
 
-  async #withDeadline<T>(
-    options: CallOptions,
-    defaultTimeoutMs: number,
-    what: string,
-    run: (deadline: Deadline) => Promise<T>,
-  ): Promise<T> {
-    this.#assertOpen();
-    using deadline = createDeadline(
-      { signal: options.signal, timeoutMs: options.timeoutMs ?? defaultTimeoutMs },
-      { what, timeoutCode: 'CONN_REQUEST_TIMEOUT' },
-    );
-    // Every await inside `run` honours deadline.signal, so the error that ends it can carry the
-    // failure that made the request wait (see #deadlineError).
-    return await run(deadline);
-  }
-
   /**
    * The retry loop shared by queries and inserts. A query may go first to a connected host that
    * sits out (as the Python connector allows); inserts only go to active hosts.
    */
   async #attempt<T>(
     operation: Operation,
-    deadline: Deadline,
+    call: CallContext,
     send: (connection: SiriDBConnection) => Promise<T>,
   ): Promise<T> {
-    let lastError: ConnError | undefined;
     let first = true;
     const failedHosts = new Set<SiriDBHost>();
     for (;;) {
-      if (deadline.signal.aborted) throw this.#deadlineError(deadline, lastError);
-      let link: HostLink;
-      try {
-        link = await this.#pick(deadline, operation === 'query' && first, failedHosts);
-      } catch (error) {
-        if (deadline.signal.aborted) throw this.#deadlineError(deadline, lastError ?? this.#noHostError());
-        throw error;
-      }
+      call.throwIfEnded();
+      const link = await this.#pick(call, operation === 'query' && first, failedHosts);
       first = false;
+      call.target = link.spec;
       try {
-        return await send(link.connection as SiriDBConnection);
+        const answer = send(link.connection as SiriDBConnection);
+        call.markSent();
+        return await answer;
       } catch (error) {
         const failure = asConnError(error);
-        if (deadline.signal.aborted) throw this.#deadlineError(deadline, lastError);
-        lastError = failure;
+        call.throwIfEnded();
+        // A server that answered with an error did not apply the request.
+        if (!(failure instanceof ConnectionError) || failure.retryable) call.markNotExecuted();
+        call.noteFailure(failure);
         if (failure instanceof SiriDBPoolError) {
           // A pool of the database has no server right now: wait, then try again.
-          await sleep(this.#options.poolErrorRetryMs, deadline.signal).catch(() => {});
+          await sleep(this.#options.poolErrorRetryMs, call.signal);
           continue;
         }
         if (failure.code === 'CONN_SIRIDB_NOT_AUTHENTICATED') {
@@ -344,24 +327,39 @@ export class SiriDBClient implements AsyncDisposable {
     }
   }
 
-  /** An available host, waiting (until the deadline) for one to (re)connect when none is. */
+  /**
+   * An available host, waiting (within the call's deadline) for one to (re)connect when none is.
+   * Fails at once when every host refused the credentials or the database: waiting would not help.
+   */
   async #pick(
-    deadline: Deadline,
+    call: CallContext,
     allowInactive: boolean,
     failedHosts: ReadonlySet<SiriDBHost>,
   ): Promise<HostLink> {
-    if (this.#connectStarted === undefined) void this.connect();
+    this.#startLinks();
     for (;;) {
-      this.#assertOpen();
+      if (this.#closed) throw this.#calls.closedError();
+      call.throwIfEnded();
       const isAvailable = (host: SiriDBHost): boolean => this.#linkOf(host).connection !== undefined;
       // Hosts that failed this request are tried again only when nothing else is left.
       const spec =
         this.#selector.pick({ isAvailable, allowInactive, exclude: failedHosts }) ??
         this.#selector.pick({ isAvailable, allowInactive });
       if (spec !== undefined) return this.#linkOf(spec);
-      // Wait for a host to connect, or for one that sits out to come back.
-      await this.#waitForAvailable(deadline.signal, this.#selector.nextActiveInMs());
+      const refusal = this.#permanentFailure();
+      if (refusal !== undefined) throw refusal;
+      const unreachable = this.#noHostError();
+      if (unreachable !== undefined) call.noteFailure(unreachable);
+      // Wait for a host to connect or fail, or for one that sits out to come back.
+      await this.#waitForHostChange(call.signal, this.#selector.nextActiveInMs());
     }
+  }
+
+  /** Starts every host's connect loop once; requests then wait for the first host to be ready. */
+  #startLinks(): void {
+    if (this.#linksStarted) return;
+    this.#linksStarted = true;
+    for (const link of this.#links) link.connect().catch(() => {});
   }
 
   #linkOf(host: SiriDBHost): HostLink {
@@ -369,59 +367,60 @@ export class SiriDBClient implements AsyncDisposable {
   }
 
   /**
-   * Resolves when a host becomes available, after `maxWaitMs` (an inactive period ends), or when
-   * the client closes; rejects when `signal` aborts.
+   * The refusal to report when no host can serve and every host's last attempt was refused for
+   * good (bad credentials, unknown database, no access): that error, whose message names the host.
    */
-  #waitForAvailable(signal: AbortSignal, maxWaitMs: number | undefined): Promise<void> {
-    let wake: (() => void) | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const woken = new Promise<void>((resolve) => {
-      wake = resolve;
-      this.#availabilityWaiters.add(resolve);
-      if (maxWaitMs !== undefined) timer = setTimeout(resolve, Math.max(1, maxWaitMs));
-    });
-    return raceWithSignal(woken, signal, 'waiting for a SiriDB connection').finally(() => {
-      if (wake !== undefined) this.#availabilityWaiters.delete(wake);
-      if (timer !== undefined) clearTimeout(timer);
+  #permanentFailure(): ConnError | undefined {
+    let refusal: ConnError | undefined;
+    for (const link of this.#links) {
+      if (link.connection !== undefined || link.connecting) return undefined;
+      const error = link.lastError;
+      if (!(error instanceof AuthenticationError || error instanceof AuthorizationError)) return undefined;
+      refusal ??= error;
+    }
+    return refusal;
+  }
+
+  /** Why no host is available yet: every failed host's last error, or `undefined` before any failed. */
+  #noHostError(): ConnError | undefined {
+    const failed = this.#links.filter((link) => link.lastError !== undefined);
+    if (failed.length === 0) return undefined;
+    const reasons = this.#links.map(
+      (link) => `${link.spec.host}:${link.spec.port} ${link.lastError?.message ?? 'still connecting'}`,
+    );
+    return new ConnectionError(`no SiriDB host is available (${reasons.join('; ')})`, {
+      code: 'CONN_SIRIDB_NO_CONNECTION',
+      cause: failed[0]?.lastError,
+      details: { hosts: this.#links.length, failedHosts: failed.length },
     });
   }
 
   /**
-   * The error of a request whose deadline fired: a pool error that kept repeating is raised as
-   * itself (as the Python connector does); a timeout carries the failure that made the request
-   * wait as its `cause`; an abort is the caller's.
+   * Resolves when a host connects or fails, after `maxWaitMs` (an inactive period ends), or when
+   * the client closes; rejects when `signal` aborts (the call's deadline or the caller).
    */
-  #deadlineError(deadline: Deadline, lastError: ConnError | undefined): ConnError {
-    const reason = abortReason(deadline.signal);
-    if (lastError instanceof SiriDBPoolError) return lastError;
-    if (lastError === undefined || !(reason instanceof TimeoutError)) return reason;
-    return new TimeoutError(`${reason.message}; last failure: ${lastError.message}`, {
-      code: reason.code,
-      cause: lastError,
-      details: reason.details,
+  #waitForHostChange(signal: AbortSignal | undefined, maxWaitMs: number | undefined): Promise<void> {
+    let wake: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const woken = new Promise<void>((resolve) => {
+      wake = resolve;
+      this.#hostChangeWaiters.add(resolve);
+      if (maxWaitMs !== undefined) timer = setTimeout(resolve, Math.max(1, maxWaitMs));
+    });
+    return raceWithSignal(woken, signal, 'waiting for a SiriDB connection').finally(() => {
+      if (wake !== undefined) this.#hostChangeWaiters.delete(wake);
+      if (timer !== undefined) clearTimeout(timer);
     });
   }
 
-  /** Why no host could be picked: every host's last error. */
-  #noHostError(): ConnError {
-    const reasons = this.#links.map(
-      (link) => `${link.spec.host}:${link.spec.port} ${link.lastError?.message ?? 'not connected yet'}`,
-    );
-    return new ConnectionError(`no SiriDB host is available (${reasons.join('; ')})`, {
-      code: 'CONN_SIRIDB_NO_CONNECTION',
-      cause: this.#links.find((link) => link.lastError !== undefined)?.lastError,
-      details: { hosts: this.#links.length },
-    });
+  #hostsChanged(): void {
+    for (const wake of [...this.#hostChangeWaiters]) wake();
   }
 
-  #notifyAvailable(): void {
-    for (const wake of [...this.#availabilityWaiters]) wake();
-  }
-
-  async #getDatabasePrecision(deadline: Deadline): Promise<TimePrecision> {
+  async #getDatabasePrecision(call: CallContext): Promise<TimePrecision> {
     if (this.#databasePrecision === undefined) {
-      const lookup = this.#attempt('query', deadline, (connection) =>
-        connection.query('show time_precision', null, { signal: deadline.signal }),
+      const lookup = this.#attempt('query', call, (connection) =>
+        connection.query('show time_precision', null, { signal: call.signal }),
       ).then((result) => {
         const data = result['data'] as { name: string; value: unknown }[] | undefined;
         return parsePrecision(data?.find((entry) => entry.name === 'time_precision')?.value);
@@ -431,20 +430,9 @@ export class SiriDBClient implements AsyncDisposable {
         if (this.#databasePrecision === lookup) this.#databasePrecision = undefined;
       });
     }
-    return raceWithSignal(this.#databasePrecision, deadline.signal, 'time precision lookup');
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) {
-      throw new ConnectionError('the SiriDB client is closed', {
-        code: 'CONN_CLIENT_CLOSED',
-        retryable: false,
-      });
-    }
+    return raceWithSignal(this.#databasePrecision, call.signal, 'time precision lookup');
   }
 }
 
-function asConnError(error: unknown): ConnError {
-  if (isConnError(error)) return error;
-  return new ConnectionError('unexpected failure', { cause: error, retryable: false });
-}
+/** Queries that only read: a timeout or lost connection during them cannot have changed data. */
+const READ_ONLY_QUERY = /^\s*(select|list|count|show|calc)\b/i;

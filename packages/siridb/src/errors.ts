@@ -10,9 +10,14 @@ import {
 } from '@conn/core';
 import { ResponseType } from './protocol/package.js';
 
-/** What every error made from a SiriDB error package carries: the raw type and `error_msg`. */
+/**
+ * What every error made from a SiriDB error package carries (the driver contract's `serverCode`
+ * and `serverMessage`): the raw package type and `error_msg`.
+ */
 export interface SiriDBErrorFields {
-  /** The package type the server answered with (64..97). */
+  /** The package type the server answered with (64..97), as the contract names it. */
+  readonly serverCode: number;
+  /** The same package type, by SiriDB's own name. */
   readonly siridbType: number;
   /** The server's `error_msg`, when the package had one. */
   readonly serverMessage: string | undefined;
@@ -25,10 +30,12 @@ interface SiriDBErrorOptions extends ConnErrorOptions {
 
 /** 65: the query was rejected (syntax, unknown names, limits). Python: `QueryError`. */
 export class SiriDBQueryError extends QueryError implements SiriDBErrorFields {
+  readonly serverCode: number;
   readonly siridbType: number;
   readonly serverMessage: string | undefined;
   constructor(message: string, options: SiriDBErrorOptions) {
     super(message, options);
+    this.serverCode = options.siridbType;
     this.siridbType = options.siridbType;
     this.serverMessage = options.serverMessage;
   }
@@ -37,10 +44,12 @@ defineErrorClass(SiriDBQueryError, 'SiriDBQueryError', 'CONN_SIRIDB_QUERY', fals
 
 /** 66, or points rejected before sending: the insert is invalid. Python: `InsertError`. */
 export class InsertError extends QueryError implements SiriDBErrorFields {
+  readonly serverCode: number;
   readonly siridbType: number;
   readonly serverMessage: string | undefined;
   constructor(message: string, options: SiriDBErrorOptions) {
     super(message, options);
+    this.serverCode = options.siridbType;
     this.siridbType = options.siridbType;
     this.serverMessage = options.serverMessage;
   }
@@ -49,30 +58,35 @@ defineErrorClass(InsertError, 'InsertError', 'CONN_SIRIDB_INSERT', false);
 
 /** 71, 72, 73: not authenticated, bad credentials, unknown database. Python: `AuthenticationError`. */
 export class SiriDBAuthenticationError extends AuthenticationError implements SiriDBErrorFields {
+  readonly serverCode: number;
   readonly siridbType: number;
   readonly serverMessage: string | undefined;
   constructor(message: string, options: SiriDBErrorOptions) {
     super(message, options);
+    this.serverCode = options.siridbType;
     this.siridbType = options.siridbType;
     this.serverMessage = options.serverMessage;
   }
 }
-defineErrorClass(SiriDBAuthenticationError, 'SiriDBAuthenticationError', 'CONN_AUTH_FAILED', false);
+defineErrorClass(SiriDBAuthenticationError, 'SiriDBAuthenticationError', 'CONN_SIRIDB_AUTH_FAILED', false);
 
 /** 69: the user lacks the right for this request. Python: `UserAuthError`. */
 export class UserAuthError extends AuthorizationError implements SiriDBErrorFields {
+  readonly serverCode: number;
   readonly siridbType: number;
   readonly serverMessage: string | undefined;
   constructor(message: string, options: SiriDBErrorOptions) {
     super(message, options);
+    this.serverCode = options.siridbType;
     this.siridbType = options.siridbType;
     this.serverMessage = options.serverMessage;
   }
 }
-defineErrorClass(UserAuthError, 'UserAuthError', 'CONN_SIRIDB_USER_ACCESS', false);
+defineErrorClass(UserAuthError, 'UserAuthError', 'CONN_SIRIDB_ACCESS_DENIED', false);
 
 /** A failure the server reports about itself (67, 68, 64, 70, 75, 96, 97). Keeps `serverCode` = the type. */
 export class SiriDBServerError extends ServerError implements SiriDBErrorFields {
+  declare readonly serverCode: number;
   readonly siridbType: number;
   constructor(message: string, options: SiriDBErrorOptions) {
     super(message, { ...options, serverCode: options.siridbType, serverMessage: options.serverMessage });

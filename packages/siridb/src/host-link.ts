@@ -1,4 +1,4 @@
-import { type ConnError, ConnectionError, type EventPublisher } from '@conn/core';
+import { ClientClosedError, type ConnError, type EventPublisher } from '@conn/core';
 import type { SiriDBConnection } from './connection.js';
 import type { SiriDBHost } from './options.js';
 
@@ -13,6 +13,8 @@ export type OpenConnection = (
 export interface HostLinkEvents {
   /** A connection to the host is ready (first connect or reconnect). */
   onAvailable(link: HostLink): void;
+  /** A connect attempt failed (its error is `link.lastError`). */
+  onFailure(link: HostLink): void;
 }
 
 const FIRST_RETRY_MS = 1_000;
@@ -33,6 +35,8 @@ export class HostLink {
   #retryTimer: NodeJS.Timeout | undefined;
   #retryDelayMs = FIRST_RETRY_MS;
   #closed = false;
+  /** Aborts a connect or handshake in progress when the client closes, so close() never waits for it. */
+  readonly #lifetime = new AbortController();
   /** The error of the last failed connect or of the last lost connection. */
   lastError: ConnError | undefined;
 
@@ -58,21 +62,28 @@ export class HostLink {
     return this.#retryTimer !== undefined || this.#connecting !== undefined;
   }
 
-  /** Connects now (sharing an attempt already under way). On failure the reconnect loop starts. */
-  connect(signal?: AbortSignal): Promise<SiriDBConnection> {
+  /** True while a connect attempt is under way. */
+  get connecting(): boolean {
+    return this.#connecting !== undefined;
+  }
+
+  /**
+   * Connects now (sharing an attempt already under way). On failure the reconnect loop starts.
+   * The attempt belongs to the link, bounded by the connect timeout: a caller who stops waiting
+   * does not cancel it for the others.
+   */
+  connect(): Promise<SiriDBConnection> {
     const open = this.connection;
     if (open !== undefined) return Promise.resolve(open);
     if (this.#connecting !== undefined) return this.#connecting;
+    if (this.#closed) return Promise.reject(new ClientClosedError('the SiriDB client is closed'));
     this.#clearRetryTimer();
-    const attempt = this.#open(this.spec, (error) => this.#lost(attempt, error), signal).then(
+    const attempt = this.#open(this.spec, (error) => this.#lost(attempt, error), this.#lifetime.signal).then(
       (connection) => {
         this.#connecting = undefined;
         if (this.#closed) {
           connection.destroy();
-          throw new ConnectionError('the client was closed', {
-            code: 'CONN_CLIENT_CLOSED',
-            retryable: false,
-          });
+          throw new ClientClosedError('the SiriDB client is closed');
         }
         this.#connection = connection;
         this.#retryDelayMs = FIRST_RETRY_MS;
@@ -85,6 +96,7 @@ export class HostLink {
         this.#connecting = undefined;
         this.lastError = error;
         this.#scheduleRetry();
+        this.#listener.onFailure(this);
         throw error;
       },
     );
@@ -101,6 +113,7 @@ export class HostLink {
   async close(timeoutMs?: number): Promise<void> {
     this.#closed = true;
     this.#clearRetryTimer();
+    this.#lifetime.abort(new ClientClosedError('the SiriDB client is closed'));
     const connection = this.#connection;
     this.#connection = undefined;
     const connecting = this.#connecting;

@@ -20,7 +20,6 @@ export {
   TimeoutError,
 } from '@conn/core';
 export {
-  type HostConnectResult,
   type HostStatus,
   type InsertResult,
   type QueryOptions,

@@ -1,4 +1,11 @@
-import { ConfigError, type EventPublisher, type HostSpec, parseConnectionUrl, Secret } from '@conn/core';
+import {
+  ConfigError,
+  type EventPublisher,
+  type HostSpec,
+  parseConnectionUrl,
+  type RandomSource,
+  Secret,
+} from '@conn/core';
 import type { Int64Mode, TimePrecision } from './time-precision.js';
 
 /** One server of the host list. */
@@ -28,11 +35,19 @@ export interface SiriDBClientOptions {
   keepaliveIntervalMs?: number | undefined;
   /** Time a keepalive or `ping()` may take, in ms. Default 15_000. */
   pingTimeoutMs?: number | undefined;
-  /** Connect and authentication time limit per host, in ms. Default 10_000. */
+  /** Connect and authentication time limit per host and attempt, in ms. Default 10_000. */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * Deadline of a call that names none (`{ timeoutMs }` per call), retries and waiting for a host
+   * included, in ms. `Infinity` for none. Default 60_000.
+   */
   timeoutMs?: number | undefined;
-  /** Default time limit of `query()`, retries included, in ms. Default 60_000. */
+  /** Deadline of `query()` when the call names none; default `timeoutMs`. */
   queryTimeoutMs?: number | undefined;
-  /** Default time limit of `insert()`, retries included, in ms. Default 300_000. */
+  /**
+   * Deadline of `insert()` when the call names none; default `timeoutMs`. (The Python connector
+   * waits 300 s for inserts; set 300_000 for the same.)
+   */
   insertTimeoutMs?: number | undefined;
   /** How long a host that answered a server error sits out, in ms. Default 30_000. */
   inactiveTimeMs?: number | undefined;
@@ -44,6 +59,8 @@ export interface SiriDBClientOptions {
   int64?: Int64Mode | undefined;
   /** Where events are published. Default: channels `conn:siridb:<event>`. */
   events?: EventPublisher | undefined;
+  /** Randomness of the weighted host choice; inject `seededRandom(n)` for repeatable tests. */
+  random?: RandomSource | undefined;
 }
 
 /** Options after validation and defaults. @internal */
@@ -54,13 +71,16 @@ export interface ResolvedClientOptions {
   readonly hostlist: readonly SiriDBHost[];
   readonly keepaliveIntervalMs: number;
   readonly pingTimeoutMs: number;
-  readonly timeoutMs: number;
-  readonly queryTimeoutMs: number;
-  readonly insertTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  /** `undefined`: no deadline. */
+  readonly timeoutMs: number | undefined;
+  readonly queryTimeoutMs: number | undefined;
+  readonly insertTimeoutMs: number | undefined;
   readonly inactiveTimeMs: number;
   readonly maxWaitRetryMs: number;
   readonly poolErrorRetryMs: number;
   readonly int64: Int64Mode;
+  readonly random: RandomSource | undefined;
 }
 
 /** Default client port of SiriDB. */
@@ -96,14 +116,27 @@ export function resolveClientOptions(options: SiriDBClientOptions): ResolvedClie
     hostlist: options.hostlist.map((host) => ({ ...host, port: host?.port ?? DEFAULT_PORT })),
     keepaliveIntervalMs: keepalive ? duration(options.keepaliveIntervalMs, 'keepaliveIntervalMs', 45_000) : 0,
     pingTimeoutMs: duration(options.pingTimeoutMs, 'pingTimeoutMs', 15_000),
-    timeoutMs: duration(options.timeoutMs, 'timeoutMs', 10_000),
-    queryTimeoutMs: duration(options.queryTimeoutMs, 'queryTimeoutMs', 60_000),
-    insertTimeoutMs: duration(options.insertTimeoutMs, 'insertTimeoutMs', 300_000),
+    connectTimeoutMs: duration(options.connectTimeoutMs, 'connectTimeoutMs', 10_000),
+    timeoutMs: deadline(options.timeoutMs, 'timeoutMs', 60_000),
+    queryTimeoutMs: deadline(options.queryTimeoutMs, 'queryTimeoutMs', undefined),
+    insertTimeoutMs: deadline(options.insertTimeoutMs, 'insertTimeoutMs', undefined),
     inactiveTimeMs: duration(options.inactiveTimeMs, 'inactiveTimeMs', 30_000, true),
     maxWaitRetryMs: duration(options.maxWaitRetryMs, 'maxWaitRetryMs', 90_000),
     poolErrorRetryMs: duration(options.poolErrorRetryMs, 'poolErrorRetryMs', 2_000),
     int64,
+    random: options.random,
   };
+}
+
+/** A call deadline: `Infinity` means none (`undefined`). */
+function deadline(
+  value: number | undefined,
+  field: string,
+  fallback: number | undefined,
+): number | undefined {
+  if (value === Number.POSITIVE_INFINITY) return undefined;
+  if (value === undefined) return fallback;
+  return duration(value, field, 0);
 }
 
 function duration(value: number | undefined, field: string, fallback: number, allowZero = false): number {
@@ -123,6 +156,7 @@ function duration(value: number | undefined, field: string, fallback: number, al
 const NUMERIC_PARAMS = [
   'keepaliveIntervalMs',
   'pingTimeoutMs',
+  'connectTimeoutMs',
   'timeoutMs',
   'queryTimeoutMs',
   'insertTimeoutMs',

@@ -1,5 +1,6 @@
 import {
   type CallOptions,
+  CallRunner,
   ConfigError,
   type ConnError,
   ConnectionError,
@@ -74,6 +75,7 @@ export class SiriDBService implements AsyncDisposable {
   readonly #connectTimeoutMs: number;
   readonly #timeoutMs: number;
   readonly #events: EventPublisher;
+  readonly #calls: CallRunner;
   #connection: Promise<SiriDBConnection> | undefined;
   #closed = false;
 
@@ -88,6 +90,12 @@ export class SiriDBService implements AsyncDisposable {
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
     this.#events = options.events ?? createEventPublisher('siridb');
+    this.#calls = new CallRunner({
+      packageName: 'siridb',
+      clientName: 'SiriDB service client',
+      isClosed: () => this.#closed,
+      defaultTimeoutMs: this.#timeoutMs,
+    });
   }
 
   /** A service client from `siridb://sa:password@host:9000`. */
@@ -189,62 +197,65 @@ export class SiriDBService implements AsyncDisposable {
     await this.close();
   }
 
-  async #send(
+  #send(
     request: number,
     requestOptions: Record<string, unknown> | undefined,
     options: CallOptions,
     secrets: readonly Secret[] = [],
   ): Promise<unknown> {
-    const payload = [this.#username, this.#password.reveal(), request];
-    if (requestOptions !== undefined) {
-      payload.push(
-        Object.fromEntries(
-          Object.entries(requestOptions).map(([key, value]) => [
-            key,
-            value instanceof Secret ? value.reveal() : value,
-          ]),
-        ) as never,
-      );
-    }
-    const encoded = encodeQpack(payload);
-    const callOptions = { timeoutMs: this.#timeoutMs, ...options };
-    try {
-      try {
-        return await (await this.#connect(options)).service(encoded, callOptions);
-      } catch (error) {
-        // The connection may have died since the last request (the server closed it). Send once
-        // more on a new one when that is safe: the request never left, or it only reads.
-        const readOnly = request >= ServiceRequest.GET_VERSION;
-        if (!(error instanceof ConnectionError) || this.#closed || !(error.retryable || readOnly))
-          throw error;
-        return await (await this.#connect(options)).service(encoded, callOptions);
+    const operation = `service:${SERVICE_REQUEST_NAMES[request] ?? request}`;
+    const readOnly = request >= ServiceRequest.GET_VERSION;
+    return this.#calls.run({ operation, write: !readOnly }, options, async (call) => {
+      const payload = [this.#username, this.#password.reveal(), request];
+      if (requestOptions !== undefined) {
+        payload.push(
+          Object.fromEntries(
+            Object.entries(requestOptions).map(([key, value]) => [
+              key,
+              value instanceof Secret ? value.reveal() : value,
+            ]),
+          ) as never,
+        );
       }
-    } catch (error) {
-      throw scrub(error, [this.#password, ...secrets]);
-    }
+      const encoded = encodeQpack(payload);
+      const send = async (): Promise<unknown> => {
+        const connection = await this.#connect(call.signal);
+        call.target = { host: this.#host, port: this.#port };
+        const answer = connection.service(encoded, { signal: call.signal });
+        call.markSent();
+        return await answer;
+      };
+      try {
+        try {
+          return await send();
+        } catch (error) {
+          // The connection may have died since the last request (the server closed it). Send once
+          // more on a new one when that is safe: the request never left, or it only reads.
+          if (!(error instanceof ConnectionError) || this.#closed || !(error.retryable || readOnly))
+            throw error;
+          call.markNotExecuted();
+          return await send();
+        }
+      } catch (error) {
+        throw scrub(error, [this.#password, ...secrets]);
+      }
+    });
   }
 
-  #connect(options: CallOptions): Promise<SiriDBConnection> {
-    if (this.#closed) {
-      return Promise.reject(
-        new ConnectionError('the SiriDB service client is closed', {
-          code: 'CONN_CLIENT_CLOSED',
-          retryable: false,
-        }),
-      );
-    }
+  #connect(signal: AbortSignal | undefined): Promise<SiriDBConnection> {
+    if (this.#closed) return Promise.reject(this.#calls.closedError());
     const current = this.#connection;
     if (current !== undefined) {
       return current.then((connection) =>
-        connection.isOpen ? connection : this.#reconnect(current, options),
+        connection.isOpen ? connection : this.#reconnect(current, signal),
       );
     }
-    return this.#reconnect(undefined, options);
+    return this.#reconnect(undefined, signal);
   }
 
   #reconnect(
     previous: Promise<SiriDBConnection> | undefined,
-    options: CallOptions,
+    signal: AbortSignal | undefined,
   ): Promise<SiriDBConnection> {
     if (this.#connection !== previous && this.#connection !== undefined) return this.#connection;
     const opening = SiriDBConnection.open(
@@ -258,7 +269,7 @@ export class SiriDBService implements AsyncDisposable {
         decode: {},
         events: this.#events,
       },
-      options.signal,
+      signal,
     );
     this.#connection = opening;
     opening.catch(() => {
@@ -267,6 +278,20 @@ export class SiriDBService implements AsyncDisposable {
     return opening;
   }
 }
+
+/** Operation names on the tracing channels, e.g. `conn:siridb:service:newDatabase`. */
+const SERVICE_REQUEST_NAMES: Readonly<Record<number, string>> = {
+  [ServiceRequest.NEW_ACCOUNT]: 'newAccount',
+  [ServiceRequest.CHANGE_PASSWORD]: 'changePassword',
+  [ServiceRequest.DROP_ACCOUNT]: 'dropAccount',
+  [ServiceRequest.NEW_DATABASE]: 'newDatabase',
+  [ServiceRequest.NEW_POOL]: 'newPool',
+  [ServiceRequest.NEW_REPLICA]: 'newReplica',
+  [ServiceRequest.DROP_DATABASE]: 'dropDatabase',
+  [ServiceRequest.GET_VERSION]: 'getVersion',
+  [ServiceRequest.GET_ACCOUNTS]: 'getAccounts',
+  [ServiceRequest.GET_DATABASES]: 'getDatabases',
+};
 
 function joinRequest(join: JoinOptions, password: Secret): Record<string, unknown> {
   return { dbname: join.dbname, host: join.host, port: join.port, username: join.username, password };

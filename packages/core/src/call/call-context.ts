@@ -20,6 +20,7 @@ export class CallContext {
   #controller: AbortController | undefined;
   #reason: ConnError | undefined;
   #sent = false;
+  #lastFailure: ConnError | undefined;
 
   constructor(operation: string, timeoutMs: number | undefined, callerSignal: AbortSignal | undefined) {
     this.operation = operation;
@@ -63,6 +64,19 @@ export class CallContext {
    */
   markSent(): void {
     this.#sent = true;
+  }
+
+  /**
+   * A failure the call recovered from (a host that was down, a retry): if the deadline fires
+   * later, the `TimeoutError` names it and keeps it as `cause`, so the caller learns why it waited.
+   */
+  noteFailure(error: ConnError): void {
+    this.#lastFailure = error;
+  }
+
+  /** The last failure passed to {@link noteFailure}. */
+  get lastFailure(): ConnError | undefined {
+    return this.#lastFailure;
   }
 
   /** The server confirmed the request did not run (e.g. cancelled before it executed). */

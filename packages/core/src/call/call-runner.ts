@@ -156,11 +156,14 @@ export class CallRunner {
         const timeoutMs = call.timeoutMs;
         timer = setTimeout(() => {
           timer = undefined;
+          const last = call.lastFailure;
+          const why = last === undefined ? '' : `; last failure: ${last.message}`;
           endCall(
             new TimeoutError(
-              `${this.#options.clientName} ${spec.operation} timed out after ${timeoutMs} ms`,
+              `${this.#options.clientName} ${spec.operation} timed out after ${timeoutMs} ms${why}`,
               {
                 code: 'CONN_TIMEOUT',
+                cause: last,
                 details: { operation: spec.operation, timeoutMs },
               },
             ),

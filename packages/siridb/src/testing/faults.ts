@@ -1,25 +1,32 @@
 // Fault injection for the SiriDB test server.
 
-/** A fault to inject into query and/or insert requests (never into auth, ping or service requests). */
-export interface SiriDBFault {
-  /**
-   * - `'server-error'`: answer 67 `{"error_msg": …}` (default: the message a server in backup mode
-   *   gives, `Server '127.0.0.1:9010' is not accepting the request because of having status: 9`);
-   * - `'pool-error'`: answer 68 (default `At least one pool has no server available to process the request`);
-   * - `'stall'`: never answer the request, and hold every later package of that connection (pings
-   *   included) until `clearFaults()`, which then processes them in order;
-   * - `'drop-mid-response'`: process the request, write part of the answer, then close the socket;
-   * - `'reorder'`: answer normally, but send the answers of requests handled in the same turn of the
-   *   server's event loop (pipelined requests) in reverse order (see `reorderedCount`).
-   */
-  kind: 'server-error' | 'pool-error' | 'stall' | 'drop-mid-response' | 'reorder';
+/** Which requests a fault hits, and how many. */
+interface SiriDBFaultTarget {
   /** Which requests the fault hits; default `'all'` (queries and inserts). */
   requests?: 'query' | 'insert' | 'all';
   /** How many requests the fault hits; default `Infinity`. */
   times?: number;
-  /** Error message for `'server-error'` and `'pool-error'`. */
-  message?: string;
 }
+
+/**
+ * A fault to inject into query and/or insert requests (never into auth, ping or service requests):
+ *
+ * - `'server-error'`: answer 67 `{"error_msg": …}` (default: the message a server in backup mode
+ *   gives, `Server '127.0.0.1:9010' is not accepting the request because of having status: 9`);
+ * - `'pool-error'`: answer 68 (default `At least one pool has no server available to process the request`);
+ * - `'stall'`: never answer the request, and hold every later package of that connection (pings
+ *   included) until `clearFaults()`, which then processes them in order;
+ * - `'drop-mid-response'`: process the request, write part of the answer, then close the socket;
+ * - `'reorder'`: answer normally, but send the answers of requests handled in the same turn of the
+ *   server's event loop (pipelined requests) in reverse order (see `reorderedCount`).
+ */
+export type SiriDBFault =
+  | (SiriDBFaultTarget & {
+      kind: 'server-error' | 'pool-error';
+      /** The `error_msg` of the answer. */
+      message?: string;
+    })
+  | (SiriDBFaultTarget & { kind: 'stall' | 'drop-mid-response' | 'reorder' });
 
 /** The default message of a `'server-error'` fault. */
 export const DEFAULT_SERVER_ERROR =

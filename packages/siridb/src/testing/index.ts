@@ -8,8 +8,9 @@
  * rights and the service API, plus fault injection.
  *
  * @example
- * await using server = await startSiriDBServer({ databases: [{ name: 'dbtest', timePrecision: 's' }] });
- * const client = new SiriDBClient(server.url());
+ * await using server = await startSiriDBTestServer({ databases: [{ name: 'dbtest', timePrecision: 's' }] });
+ * await using client = SiriDBClient.fromUrl(server.url); // siridb://iris:siri@127.0.0.1:<port>/dbtest
+ * server.fault({ kind: 'server-error', requests: 'insert', times: 1 });
  * @packageDocumentation
  */
 export type { SiriDBFault } from './faults.js';
@@ -17,6 +18,6 @@ export {
   type SiriDBTestDatabase,
   type SiriDBTestServer,
   type SiriDBTestServerOptions,
-  startSiriDBServer,
+  startSiriDBTestServer,
 } from './server.js';
 export { createSiriDBStore, type SiriDBTestStore } from './store.js';

@@ -39,7 +39,7 @@ export interface SiriDBTestDatabase {
   }[];
 }
 
-/** Options of {@link startSiriDBServer}. */
+/** Options of {@link startSiriDBTestServer}. */
 export interface SiriDBTestServerOptions {
   /** Default 0 (any free port). */
   port?: number;
@@ -63,8 +63,13 @@ export interface SiriDBTestServerOptions {
 export interface SiriDBTestServer extends AsyncDisposable {
   readonly host: '127.0.0.1';
   readonly port: number;
-  /** `siridb://iris:siri@127.0.0.1:<port>/dbtest` (first database and its first user by default). */
-  url(database?: string, user?: { username: string; password: string }): string;
+  /**
+   * A connection URL `SiriDBClient.fromUrl` accepts as it is: the first database and its first
+   * user, `siridb://iris:siri@127.0.0.1:<port>/dbtest` with the defaults.
+   */
+  readonly url: string;
+  /** The URL of another database (default: the first), as its first user or as `user`. */
+  urlFor(database?: string, user?: { username: string; password: string }): string;
   /** Adds a fault (see {@link SiriDBFault}). */
   fault(fault: SiriDBFault): void;
   /** Removes every fault and lets stalled connections continue. */
@@ -166,6 +171,7 @@ class TestServer implements SiriDBTestServer {
   readonly #startedAt: number;
   readonly #defaultDatabase: string;
   #closed: Promise<void> | undefined;
+  #port: number | undefined;
 
   constructor(server: Server, store: TestStore, options: SiriDBTestServerOptions) {
     this.#server = server;
@@ -178,7 +184,9 @@ class TestServer implements SiriDBTestServer {
   }
 
   get port(): number {
-    return (this.#server.address() as AddressInfo).port;
+    // kept once known: the address is gone after close()
+    this.#port ??= (this.#server.address() as AddressInfo).port;
+    return this.#port;
   }
 
   get connectionCount(): number {
@@ -216,7 +224,11 @@ class TestServer implements SiriDBTestServer {
     return this.#maxPidSeen;
   }
 
-  url(database?: string, user?: { username: string; password: string }): string {
+  get url(): string {
+    return this.urlFor();
+  }
+
+  urlFor(database?: string, user?: { username: string; password: string }): string {
     const name = database ?? this.#defaultDatabase;
     const credentials = user ??
       this.#store.databases.get(name)?.users[0] ?? { username: 'iris', password: 'siri' };
@@ -548,8 +560,16 @@ class TestServer implements SiriDBTestServer {
   }
 }
 
-/** Starts a SiriDB test server on 127.0.0.1. */
-export async function startSiriDBServer(options: SiriDBTestServerOptions = {}): Promise<SiriDBTestServer> {
+/**
+ * Starts a SiriDB test server on 127.0.0.1.
+ *
+ * @example
+ * await using server = await startSiriDBTestServer();
+ * await using client = SiriDBClient.fromUrl(server.url);
+ */
+export async function startSiriDBTestServer(
+  options: SiriDBTestServerOptions = {},
+): Promise<SiriDBTestServer> {
   const store = options.store ?? new TestStore();
   if (!(store instanceof TestStore)) {
     throw new ConfigError('SiriDB test server: `store` must come from createSiriDBStore()', {
@@ -567,5 +587,7 @@ export async function startSiriDBServer(options: SiriDBTestServerOptions = {}): 
       resolve();
     });
   });
+  // read the port while the listener has an address, so `port` and `url` work after close()
+  void testServer.port;
   return testServer;
 }

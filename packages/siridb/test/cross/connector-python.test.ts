@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SiriDBClient } from '../../src/index.js';
-import { type SiriDBTestServer, startSiriDBServer } from '../../src/testing/index.js';
+import { type SiriDBTestServer, startSiriDBTestServer } from '../../src/testing/index.js';
 
 // Debian's python3 sees Debian's modules; a python3 earlier on PATH (pyenv) may not.
 const PYTHON = '/usr/bin/python3';
@@ -90,10 +90,11 @@ async function runOurs(server: SiriDBTestServer): Promise<unknown[]> {
     hostlist: [{ host: server.host, port: server.port }],
     keepalive: false,
   });
-  const connected = await client.connect();
-  const results: unknown[] = [
-    { op: 'connect', errors: connected.map((r) => (r.error ? r.error.name : null)) },
-  ];
+  const connected = await client.connect().then(
+    () => null,
+    (error: Error) => error.name,
+  );
+  const results: unknown[] = [{ op: 'connect', errors: [connected] }];
   for (const op of operations) {
     try {
       const value =
@@ -116,8 +117,8 @@ async function runOurs(server: SiriDBTestServer): Promise<unknown[]> {
 
 describe.skipIf(!available)("Debian's python3-siridb-connector against our test server", () => {
   it('gives the same results as @conn/siridb on the same data', async () => {
-    const forPython = await startSiriDBServer();
-    const forUs = await startSiriDBServer();
+    const forPython = await startSiriDBTestServer();
+    const forUs = await startSiriDBTestServer();
     servers.push(forPython, forUs);
     const python = await runPython(forPython);
     const ours = await runOurs(forUs);

@@ -1,4 +1,4 @@
-import { AbortError, AuthorizationError, ConnectionError, TimeoutError } from '@conn/core';
+import { AbortError, AuthorizationError, type ConnError, ConnectionError, TimeoutError } from '@conn/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   InsertError,
@@ -10,7 +10,7 @@ import {
   SiriDBQueryError,
   UserAuthError,
 } from '../../src/index.js';
-import { type SiriDBTestServer, startSiriDBServer } from '../../src/testing/index.js';
+import { type SiriDBTestServer, startSiriDBTestServer } from '../../src/testing/index.js';
 
 const servers: SiriDBTestServer[] = [];
 const clients: SiriDBClient[] = [];
@@ -20,8 +20,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function server(options: Parameters<typeof startSiriDBServer>[0] = {}): Promise<SiriDBTestServer> {
-  const started = await startSiriDBServer(options);
+async function server(options: Parameters<typeof startSiriDBTestServer>[0] = {}): Promise<SiriDBTestServer> {
+  const started = await startSiriDBTestServer(options);
   servers.push(started);
   return started;
 }
@@ -37,34 +37,56 @@ function on(target: SiriDBTestServer, extra: object = {}) {
 }
 
 describe('SiriDBClient against the local test server', () => {
-  it('connect() reports a result per host and keeps retrying failed ones', async () => {
+  it('connect() resolves when one host is ready; failed hosts keep reconnecting', async () => {
     const up = await server();
     const down = await server();
     const downPort = down.port;
     await down.close();
     servers.splice(servers.indexOf(down), 1);
     const db = client({ hostlist: [on(up), { host: '127.0.0.1', port: downPort }] });
-    const results = await db.connect();
-    expect(results[0]).toEqual({ host: '127.0.0.1', port: up.port, error: undefined });
-    expect(results[1]?.error).toBeInstanceOf(ConnectionError);
-    expect(db.hosts[1]).toMatchObject({ connected: false, reconnecting: true });
+    await db.connect();
     expect(db.hosts[0]).toMatchObject({ connected: true });
+    expect(db.hosts[1]?.lastError).toBeInstanceOf(ConnectionError);
+    expect(db.hosts[1]).toMatchObject({ connected: false, reconnecting: true });
   });
 
-  it('connect() with a wrong password gives an AuthenticationError per host, not a rejection', async () => {
+  it('connect() rejects when no host can be reached, naming every host', async () => {
+    const down = await server();
+    const port = down.port;
+    await down.close();
+    servers.splice(servers.indexOf(down), 1);
+    const db = client({ hostlist: [{ host: '127.0.0.1', port }] });
+    const error = await db.connect({ timeoutMs: 10_000 }).then(
+      () => undefined,
+      (e: unknown) => e as ConnError,
+    );
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error?.code).toBe('CONN_SIRIDB_NO_CONNECTION');
+    expect(error?.message).toContain(`127.0.0.1:${port}`);
+    expect(error?.cause).toBeInstanceOf(ConnectionError);
+  });
+
+  it('connect() with a wrong password rejects at once with the authentication error', async () => {
     const target = await server();
     const db = client({ hostlist: [on(target)], password: 'wrong' });
-    const [result] = await db.connect();
-    expect(result?.error).toBeInstanceOf(SiriDBAuthenticationError);
-    expect(result?.error?.code).toBe('CONN_AUTH_FAILED');
-    expect(result?.error?.message).not.toContain('wrong');
+    // Had it waited for the deadline, it would be a TimeoutError (with the refusal as cause).
+    const error = await db.connect({ timeoutMs: 10_000 }).then(
+      () => undefined,
+      (e: unknown) => e as ConnError,
+    );
+    expect(error).toBeInstanceOf(SiriDBAuthenticationError);
+    expect(error?.code).toBe('CONN_SIRIDB_AUTH_FAILED');
+    expect(error?.message).not.toContain('wrong');
   });
 
   it('an unknown database is CONN_SIRIDB_UNKNOWN_DATABASE', async () => {
     const target = await server();
     const db = client({ hostlist: [on(target)], dbname: 'nope' });
-    const [result] = await db.connect();
-    expect(result?.error?.code).toBe('CONN_SIRIDB_UNKNOWN_DATABASE');
+    const error = await db.connect().then(
+      () => undefined,
+      (e: unknown) => e as ConnError,
+    );
+    expect(error?.code).toBe('CONN_SIRIDB_UNKNOWN_DATABASE');
   });
 
   it('inserts the map and array forms, then selects, lists and counts', async () => {
@@ -170,7 +192,7 @@ describe('SiriDBClient against the local test server', () => {
     target.fault({ kind: 'stall', requests: 'query' });
     const timedOut = await db.query('count series', { timeoutMs: 50 }).catch((error: unknown) => error);
     expect(timedOut).toBeInstanceOf(TimeoutError);
-    expect((timedOut as TimeoutError).code).toBe('CONN_REQUEST_TIMEOUT');
+    expect((timedOut as TimeoutError).code).toBe('CONN_TIMEOUT');
     const controller = new AbortController();
     const aborted = db.query('count series', { signal: controller.signal });
     controller.abort(new Error('user cancelled'));
@@ -205,11 +227,22 @@ describe('SiriDBClient against the local test server', () => {
     expect(target.connectionCount).toBe(0);
   });
 
-  it('fromUrl builds a working client', async () => {
-    const target = await server();
-    const db = SiriDBClient.fromUrl(target.url());
+  it("fromUrl accepts the test server's url and urlFor() as they are", async () => {
+    const target = await server({
+      databases: [
+        { name: 'dbtest' },
+        { name: 'other db', users: [{ username: 'reader', password: 'p@ss:w/rd', access: 'read' }] },
+      ],
+    });
+    const db = SiriDBClient.fromUrl(target.url);
     clients.push(db);
-    expect(await db.query('count series')).toEqual({ series: 0 });
+    await db.insert({ s: [[1, 1]] });
+    expect(await db.query('count series')).toEqual({ series: 1 });
+    const reader = SiriDBClient.fromUrl(target.urlFor('other db'));
+    clients.push(reader);
+    expect(await reader.query('count series')).toEqual({ series: 0 });
+    // the reader's rights prove the URL carried that user, not the default one
+    await expect(reader.insert({ s: [[1, 1]] })).rejects.toBeInstanceOf(UserAuthError);
   });
 
   it('a pool error (68) is retried every poolErrorRetryMs until it clears', async () => {
@@ -221,14 +254,16 @@ describe('SiriDBClient against the local test server', () => {
     expect(target.requestCounts['insert']).toBe(3);
   });
 
-  it('a pool error that outlasts the deadline is raised as SiriDBPoolError', async () => {
+  it('a pool error that outlasts the deadline ends in a TimeoutError whose cause is the SiriDBPoolError', async () => {
     const target = await server();
     const db = client({ hostlist: [on(target)], poolErrorRetryMs: 20 });
     await db.connect();
     target.fault({ kind: 'pool-error', requests: 'query' });
-    const error = await db.query('count series', { timeoutMs: 150 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SiriDBPoolError);
-    expect(error).toMatchObject({ code: 'CONN_SIRIDB_POOL', siridbType: 68 });
+    const error = (await db.query('count series', { timeoutMs: 150 }).catch((e: unknown) => e)) as ConnError;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toContain('last failure');
+    expect(error.cause).toBeInstanceOf(SiriDBPoolError);
+    expect(error.cause).toMatchObject({ code: 'CONN_SIRIDB_POOL', serverCode: 68, siridbType: 68 });
     expect(target.requestCounts['query']).toBeGreaterThan(2);
   });
 

@@ -22,8 +22,8 @@ describe.skipIf(!url)('against a real SiriDB (CONN_SIRIDB_URL)', () => {
 
   it('connects, inserts, selects, lists and counts', async () => {
     const db = client as SiriDBClient;
-    const results = await db.connect();
-    expect(results.every((result) => result.error === undefined)).toBe(true);
+    await db.connect();
+    expect(db.hosts.every((host) => host.connected)).toBe(true);
     const precision = (await db.query('show time_precision'))['data'] as { value: string }[];
     const now = Math.floor(
       Date.now() / { s: 1000, ms: 1, us: 0.001, ns: 0.000001 }[precision[0]?.value as 's'],

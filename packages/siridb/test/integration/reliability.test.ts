@@ -1,8 +1,8 @@
-import { ConnectionError, TimeoutError } from '@conn/core';
+import { ConnectionError, seededRandom, TimeoutError } from '@conn/core';
 import { type FaultProxy, startFaultProxy } from '@conn/fault-proxy';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SiriDBClient, type SiriDBClientOptions } from '../../src/index.js';
-import { createSiriDBStore, type SiriDBTestServer, startSiriDBServer } from '../../src/testing/index.js';
+import { createSiriDBStore, type SiriDBTestServer, startSiriDBTestServer } from '../../src/testing/index.js';
 import { recordChannel } from '../support/events.js';
 
 const servers: SiriDBTestServer[] = [];
@@ -15,8 +15,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function server(options: Parameters<typeof startSiriDBServer>[0] = {}): Promise<SiriDBTestServer> {
-  const started = await startSiriDBServer(options);
+async function server(options: Parameters<typeof startSiriDBTestServer>[0] = {}): Promise<SiriDBTestServer> {
+  const started = await startSiriDBTestServer(options);
   servers.push(started);
   return started;
 }
@@ -73,6 +73,7 @@ describe('reliability (through the loopback fault proxy)', () => {
   });
 
   it('fails over to the second host on a server error and comes back after inactiveTimeMs', async () => {
+    // Two servers over one store: a SiriDB pool of two replicas.
     const store = createSiriDBStore();
     const first = await server({ store });
     const second = await server({ store });
@@ -82,17 +83,55 @@ describe('reliability (through the loopback fault proxy)', () => {
         { host: second.host, port: second.port, weight: 1 },
       ],
       inactiveTimeMs: 300,
+      random: seededRandom(9_001),
     });
     await db.connect();
     first.fault({ kind: 'server-error', requests: 'all' });
+    // the first host is marked inactive after this instant
+    const sitsOutFrom = performance.now();
     for (let i = 0; i < 20; i++) await db.insert({ s: [[i, i]] });
     expect(second.requestCounts['insert']).toBe(20);
-    expect(db.hosts[0]).toMatchObject({ inactive: true });
+    expect(first.requestCounts['insert'] ?? 0).toBeLessThanOrEqual(1); // only before it sat out
+    expect(db.hosts[0]).toMatchObject({ inactive: true, connected: true });
     first.clearFaults();
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the documented inactive period itself
+    // Nothing announces the end of the inactive period: wait for the host's own status to say so.
+    await vi.waitFor(() => expect(db.hosts[0]?.inactive).toBe(false), { timeout: 5_000, interval: 20 });
+    expect(performance.now() - sitsOutFrom).toBeGreaterThanOrEqual(300);
+    const firstBefore = first.requestCounts['insert'] ?? 0;
+    const secondBefore = second.requestCounts['insert'] ?? 0;
     for (let i = 0; i < 20; i++) await db.insert({ s: [[100 + i, i]] });
-    expect(first.requestCounts['insert'] ?? 0).toBeGreaterThan(1);
-    expect(store).toBeDefined();
+    const toFirst = (first.requestCounts['insert'] ?? 0) - firstBefore;
+    const toSecond = (second.requestCounts['insert'] ?? 0) - secondBefore;
+    expect(toFirst + toSecond).toBe(20);
+    // weights 9:1 with a seeded source: the first host takes most of the traffic again
+    expect(toFirst).toBeGreaterThanOrEqual(15);
+    // every insert landed once, whichever replica took it
+    expect(store.pointCount('dbtest', 's')).toBe(40);
+  });
+
+  it('a seeded random source makes the host choice repeatable', async () => {
+    /** The host (0 or 1) each of 24 queries went to, for a client seeded with `seed`. */
+    async function choices(seed: number): Promise<number[]> {
+      const targets = [await server(), await server()];
+      const db = client({
+        hostlist: targets.map((target) => ({ host: target.host, port: target.port })),
+        random: seededRandom(seed),
+      });
+      await db.connect();
+      const picked: number[] = [];
+      for (let i = 0; i < 24; i++) {
+        const before = targets.map((target) => target.requestCounts['query'] ?? 0);
+        await db.query('count series');
+        picked.push(
+          targets.findIndex((target, index) => (target.requestCounts['query'] ?? 0) > (before[index] ?? 0)),
+        );
+      }
+      return picked;
+    }
+    const first = await choices(42);
+    expect(new Set(first)).toEqual(new Set([0, 1])); // both hosts in use: the choice is random
+    expect(await choices(42)).toEqual(first);
+    expect(await choices(43)).not.toEqual(first);
   });
 
   it('uses backups only when every primary is down', async () => {
@@ -183,12 +222,13 @@ describe('reliability (through the loopback fault proxy)', () => {
   it('bulk insert of 1,000,000 points: the server counts exactly what was sent', async () => {
     const target = await server();
     const db = client({ hostlist: [{ host: target.host, port: target.port }] });
+    const random = seededRandom(1_000_000);
     let sent = 0;
     for (let batch = 0; batch < 100; batch++) {
       const data: Record<string, [number, number][]> = {};
       for (let s = 0; s < 100; s++) {
         const points: [number, number][] = [];
-        for (let p = 0; p < 100; p++) points.push([1_700_000_000_000 + batch * 100 + p, Math.random()]);
+        for (let p = 0; p < 100; p++) points.push([1_700_000_000_000 + batch * 100 + p, random()]);
         data[`bulk.${s}`] = points;
       }
       sent += (await db.insert(data)).pointCount;

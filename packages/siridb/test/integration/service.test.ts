@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SiriDBClient, SiriDBService, SiriDBServiceError } from '../../src/index.js';
-import { type SiriDBTestServer, startSiriDBServer } from '../../src/testing/index.js';
+import { type SiriDBTestServer, startSiriDBTestServer } from '../../src/testing/index.js';
 
 const servers: SiriDBTestServer[] = [];
 const services: SiriDBService[] = [];
@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 async function setup(password = 'siri') {
-  const server = await startSiriDBServer();
+  const server = await startSiriDBTestServer();
   servers.push(server);
   const service = new SiriDBService({ host: server.host, port: server.port, password });
   services.push(service);

@@ -1,6 +1,6 @@
 // Users and access rights on the test server (docs/protocols/siridb.md §5, §13), over raw sockets.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SiriDBTestServer, startSiriDBServer } from '../../src/testing/index.js';
+import { type SiriDBTestServer, startSiriDBTestServer } from '../../src/testing/index.js';
 import { RawClient } from '../../src/testing/raw-client.js';
 
 const servers: SiriDBTestServer[] = [];
@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<SiriDBTestServer> {
-  const server = await startSiriDBServer({
+  const server = await startSiriDBTestServer({
     databases: [
       {
         name: 'dbtest',

@@ -3,7 +3,7 @@ import { ConfigError } from '@conn/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodePackage, HEADER_SIZE } from '../../src/protocol/package.js';
 import { encodeQpack } from '../../src/protocol/qpack.js';
-import { type SiriDBTestServer, startSiriDBServer } from '../../src/testing/index.js';
+import { type SiriDBTestServer, startSiriDBTestServer } from '../../src/testing/index.js';
 import { RawClient } from '../../src/testing/raw-client.js';
 
 const servers: SiriDBTestServer[] = [];
@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<SiriDBTestServer> {
-  const server = await startSiriDBServer();
+  const server = await startSiriDBTestServer();
   servers.push(server);
   return server;
 }

@@ -1,7 +1,7 @@
 // Inserts on the test server (docs/protocols/siridb.md §4.4, §7), over raw sockets.
 import { afterEach, describe, expect, it } from 'vitest';
 import { qpackFloat } from '../../src/protocol/qpack.js';
-import { type SiriDBTestServer, startSiriDBServer } from '../../src/testing/index.js';
+import { type SiriDBTestServer, startSiriDBTestServer } from '../../src/testing/index.js';
 import { RawClient } from '../../src/testing/raw-client.js';
 
 const servers: SiriDBTestServer[] = [];
@@ -15,7 +15,7 @@ afterEach(async () => {
 async function open(
   timePrecision: 's' | 'ms' | 'us' | 'ns' = 'ms',
 ): Promise<{ server: SiriDBTestServer; client: RawClient }> {
-  const server = await startSiriDBServer({ databases: [{ name: 'dbtest', timePrecision }] });
+  const server = await startSiriDBTestServer({ databases: [{ name: 'dbtest', timePrecision }] });
   servers.push(server);
   const client = await RawClient.connect(server.port);
   clients.push(client);

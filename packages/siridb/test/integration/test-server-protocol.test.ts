@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodePackage, HEADER_SIZE, SERVER_MAX_PACKAGE_BYTES } from '../../src/protocol/package.js';
 import { encodeQpack } from '../../src/protocol/qpack.js';
-import { createSiriDBStore, type SiriDBTestServer, startSiriDBServer } from '../../src/testing/index.js';
+import { createSiriDBStore, type SiriDBTestServer, startSiriDBTestServer } from '../../src/testing/index.js';
 import { RawClient } from '../../src/testing/raw-client.js';
 
 const servers: SiriDBTestServer[] = [];
@@ -13,8 +13,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function start(options: Parameters<typeof startSiriDBServer>[0] = {}): Promise<SiriDBTestServer> {
-  const server = await startSiriDBServer(options);
+async function start(options: Parameters<typeof startSiriDBTestServer>[0] = {}): Promise<SiriDBTestServer> {
+  const server = await startSiriDBTestServer(options);
   servers.push(server);
   return server;
 }
@@ -212,9 +212,9 @@ describe('test server: handle', () => {
       databases: [{ name: 'dbtest' }, { name: 'other', users: [{ username: 'u s', password: 'p@ss' }] }],
     });
     expect(server.host).toBe('127.0.0.1');
-    expect(server.url()).toBe(`siridb://iris:siri@127.0.0.1:${server.port}/dbtest`);
-    expect(server.url('other')).toBe(`siridb://u%20s:p%40ss@127.0.0.1:${server.port}/other`);
-    expect(server.url('dbtest', { username: 'x', password: 'y' })).toBe(
+    expect(server.url).toBe(`siridb://iris:siri@127.0.0.1:${server.port}/dbtest`);
+    expect(server.urlFor('other')).toBe(`siridb://u%20s:p%40ss@127.0.0.1:${server.port}/other`);
+    expect(server.urlFor('dbtest', { username: 'x', password: 'y' })).toBe(
       `siridb://x:y@127.0.0.1:${server.port}/dbtest`,
     );
   });
@@ -244,9 +244,21 @@ describe('test server: handle', () => {
     expect((await c.query('count series')).data).toEqual({ series: 0 });
   });
 
+  it('close() is idempotent, closes the listener and keeps port and url readable', async () => {
+    const server = await startSiriDBTestServer();
+    const raw = await RawClient.connect(server.port);
+    const url = server.url;
+    const closing = server.close();
+    expect(server.close()).toBe(closing);
+    await closing;
+    await raw.closed;
+    expect(server.url).toBe(url);
+    await expect(RawClient.connect(server.port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
   it('close() closes the sockets and the listener; await using works too', async () => {
     const client = await (async () => {
-      await using server = await startSiriDBServer();
+      await using server = await startSiriDBTestServer();
       const raw = await RawClient.connect(server.port);
       expect(await raw.auth()).toBe(2);
       return raw;

@@ -1,7 +1,7 @@
 // Queries on the test server (docs/protocols/siridb.md §6, §13), over raw sockets.
 import { afterEach, describe, expect, it } from 'vitest';
 import { qpackFloat } from '../../src/protocol/qpack.js';
-import { type SiriDBTestServer, startSiriDBServer } from '../../src/testing/index.js';
+import { type SiriDBTestServer, startSiriDBTestServer } from '../../src/testing/index.js';
 import { RawClient } from '../../src/testing/raw-client.js';
 
 const servers: SiriDBTestServer[] = [];
@@ -15,7 +15,7 @@ afterEach(async () => {
 const NOW_MS = 1_700_000_000_123;
 
 async function open(timePrecision: 's' | 'ms' | 'us' | 'ns' = 's'): Promise<RawClient> {
-  const server = await startSiriDBServer({
+  const server = await startSiriDBTestServer({
     databases: [{ name: 'dbtest', timePrecision }],
     now: () => NOW_MS,
   });

@@ -1,7 +1,7 @@
 // The service (admin) API of the test server, request type 32 (docs/protocols/siridb.md §11).
 import { afterEach, describe, expect, it } from 'vitest';
 import { qpackFloat } from '../../src/protocol/qpack.js';
-import { type SiriDBTestServer, startSiriDBServer } from '../../src/testing/index.js';
+import { type SiriDBTestServer, startSiriDBTestServer } from '../../src/testing/index.js';
 import { RawClient } from '../../src/testing/raw-client.js';
 
 const servers: SiriDBTestServer[] = [];
@@ -12,8 +12,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function open(options: Parameters<typeof startSiriDBServer>[0] = {}): Promise<RawClient> {
-  const server = await startSiriDBServer(options);
+async function open(options: Parameters<typeof startSiriDBTestServer>[0] = {}): Promise<RawClient> {
+  const server = await startSiriDBTestServer(options);
   servers.push(server);
   const client = await RawClient.connect(server.port);
   clients.push(client);

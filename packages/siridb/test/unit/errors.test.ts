@@ -44,11 +44,11 @@ describe('SiriDB error packages map to core error kinds, keeping type and error_
       { error_msg: "Access denied. User 'r' has no 'insert' privileges." },
       UserAuthError,
       AuthorizationError,
-      'CONN_SIRIDB_USER_ACCESS',
+      'CONN_SIRIDB_ACCESS_DENIED',
       false,
     ],
     [71, undefined, SiriDBAuthenticationError, AuthenticationError, 'CONN_SIRIDB_NOT_AUTHENTICATED', true],
-    [72, undefined, SiriDBAuthenticationError, AuthenticationError, 'CONN_AUTH_FAILED', false],
+    [72, undefined, SiriDBAuthenticationError, AuthenticationError, 'CONN_SIRIDB_AUTH_FAILED', false],
     [73, undefined, SiriDBAuthenticationError, AuthenticationError, 'CONN_SIRIDB_UNKNOWN_DATABASE', false],
     [
       96,

@@ -6,15 +6,16 @@ import { optionsFromUrl, resolveClientOptions } from '../../src/options.js';
 const base = { username: 'iris', password: 'siri', dbname: 'dbtest', hostlist: [{ host: '127.0.0.1' }] };
 
 describe('client options', () => {
-  it('fills the Python connector defaults', () => {
+  it('fills the Python connector defaults, and the contract default deadline of 60 s', () => {
     const resolved = resolveClientOptions(base);
     expect(resolved).toMatchObject({
       hostlist: [{ host: '127.0.0.1', port: 9000 }],
       keepaliveIntervalMs: 45_000,
       pingTimeoutMs: 15_000,
-      timeoutMs: 10_000,
-      queryTimeoutMs: 60_000,
-      insertTimeoutMs: 300_000,
+      connectTimeoutMs: 10_000,
+      timeoutMs: 60_000,
+      queryTimeoutMs: undefined,
+      insertTimeoutMs: undefined,
       inactiveTimeMs: 30_000,
       maxWaitRetryMs: 90_000,
       poolErrorRetryMs: 2_000,
@@ -22,6 +23,10 @@ describe('client options', () => {
     });
     expect(resolved.password.reveal()).toBe('siri');
     expect(inspect(resolved)).not.toContain("'siri'");
+  });
+
+  it('timeoutMs: Infinity means no default deadline', () => {
+    expect(resolveClientOptions({ ...base, timeoutMs: Number.POSITIVE_INFINITY }).timeoutMs).toBeUndefined();
   });
 
   it('keepalive: false turns the ping off', () => {
