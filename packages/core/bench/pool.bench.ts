@@ -4,12 +4,16 @@
  * 30 s acquire timeout. Each (pool, concurrency) pair runs a warm-up, then ROUNDS timed rounds in
  * rotating order; the table shows the median of the rounds.
  *
- * Run: `npx tsx bench/pool.bench.ts` from packages/core (about 20 s).
+ * A second table measures shared leases (`acquire({ shared: true })`, capacity 16) of our pool
+ * alone, with both sharing policies and with `lingerShared`: the per-request lending cost of
+ * multiplexed and pipelined connections.
+ *
+ * Run: `npx tsx bench/pool.bench.ts` from packages/core (about 30 s).
  * Optional env: BENCH_ROUNDS (default 7), BENCH_ROUND_MS (default 250).
  */
 import genericPool from 'generic-pool';
 import { Pool as TarnPool } from 'tarn';
-import { Pool } from '../src/pool/index.js';
+import { Pool, type PoolOptions } from '../src/pool/index.js';
 
 const MAX = 10;
 const ACQUIRE_TIMEOUT_MS = 30_000;
@@ -64,6 +68,29 @@ function ours(): Contender {
       for (;;) {
         const start = performance.now();
         const lease = await pool.acquire();
+        lease.release();
+        const end = performance.now();
+        recorder.record(end - start);
+        if (end >= recorder.endAt) return;
+      }
+    },
+    close: () => pool.close(),
+  };
+}
+
+/** Shared leases of our pool: what a multiplexing or pipelining driver pays per request. */
+function oursShared(label: string, options: PoolOptions): Contender {
+  const pool = new Pool<Resource>(
+    { create: makeResource, destroy: () => {} },
+    { max: MAX, min: 0, capacity: 16, ...options },
+  );
+  const shared = { shared: true };
+  return {
+    name: `shared ${label}`,
+    async worker(recorder) {
+      for (;;) {
+        const start = performance.now();
+        const lease = await pool.acquire(shared);
         lease.release();
         const end = performance.now();
         recorder.record(end - start);
@@ -157,8 +184,7 @@ interface Summary {
   p99Us: number;
 }
 
-async function benchConcurrency(concurrency: number): Promise<Summary[]> {
-  const contenders = [ours(), tarn(), generic()];
+async function benchConcurrency(concurrency: number, contenders: Contender[]): Promise<Summary[]> {
   const results = new Map<string, { opsPerSec: number[]; p99Us: number[] }>();
   for (const contender of contenders) {
     results.set(contender.name, { opsPerSec: [], p99Us: [] });
@@ -192,6 +218,17 @@ function formatRatio(value: number): string {
   return `${value.toFixed(2)}x`;
 }
 
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]): string =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
 async function main(): Promise<void> {
   const startedAt = performance.now();
   console.log(
@@ -201,7 +238,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   const verdicts: string[] = [];
   for (const concurrency of CONCURRENCIES) {
-    const summaries = await benchConcurrency(concurrency);
+    const summaries = await benchConcurrency(concurrency, [ours(), tarn(), generic()]);
     const mine = summaries[0] as Summary;
     for (const summary of summaries) {
       const isMine = summary === mine;
@@ -222,15 +259,31 @@ async function main(): Promise<void> {
       }`,
     );
   }
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]): string =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows);
   console.log(`\n${verdicts.join('\n')}`);
+
+  console.log('\nshared acquire+release, @conn/core Pool, capacity 16, max 10 (median of rounds)\n');
+  const sharedHeader = ['concurrency', 'workload', 'ops/s', 'p99 (us)', 'ops/s vs exclusive'];
+  const sharedRows: string[][] = [];
+  for (const concurrency of CONCURRENCIES) {
+    const summaries = await benchConcurrency(concurrency, [
+      ours(),
+      oursShared("'when-full'", { sharing: 'when-full' }),
+      oursShared("'always'", { sharing: 'always' }),
+      oursShared("'when-full' + lingerShared", { sharing: 'when-full', lingerShared: true }),
+    ]);
+    const exclusive = summaries[0] as Summary;
+    for (const summary of summaries) {
+      sharedRows.push([
+        String(concurrency),
+        summary === exclusive ? 'exclusive (reference)' : summary.name,
+        Math.round(summary.opsPerSec).toLocaleString('en-US'),
+        summary.p99Us.toFixed(1),
+        summary === exclusive ? '-' : formatRatio(summary.opsPerSec / exclusive.opsPerSec),
+      ]);
+    }
+  }
+  printTable(sharedHeader, sharedRows);
   console.log(`(p99 ratio: lower is better; total ${((performance.now() - startedAt) / 1000).toFixed(1)} s)`);
 }
 

@@ -12,16 +12,6 @@ export {
   sleep,
 } from './abort.js';
 export {
-  CallContext,
-  CallRunner,
-  type CallRunnerOptions,
-  type CallSpec,
-  type CallTracePayload,
-  type CallTracingChannel,
-  callChannelName,
-  withMayHaveExecuted,
-} from './call/index.js';
-export {
   type Credentials,
   type PasswordCredentials,
   passwordCredentials,
@@ -35,6 +25,16 @@ export {
   type SessionCacheOptions,
   type WithSessionOptions,
 } from './auth/session-cache.js';
+export {
+  CallContext,
+  CallRunner,
+  type CallRunnerOptions,
+  type CallSpec,
+  type CallTracePayload,
+  type CallTracingChannel,
+  callChannelName,
+  withMayHaveExecuted,
+} from './call/index.js';
 export { createEventPublisher, type EventPublisher } from './diagnostics.js';
 export {
   AbortError,
@@ -62,29 +62,46 @@ export {
   TimeoutError,
 } from './errors/index.js';
 export {
+  type HostAcquireOptions,
+  type HostLease,
+  HostPool,
+  type HostPoolEventName,
+  type HostPoolOptions,
+  type HostPoolStats,
+  type HostReconnectOptions,
   HostSelector,
   type HostSelectorOptions,
   type HostSpec,
+  type HostStats,
+  type HostTryAcquireOptions,
+  isPermanentByDefault,
   type PickOptions,
-} from './hosts/host-selector.js';
+} from './hosts/index.js';
 export {
+  type AcquireOptions,
   type DestroyReason,
   type Factory,
   type Lease,
   Pool,
+  type PoolAvailability,
   type PoolCloseOptions,
   type PoolErrorContext,
   type PoolErrorPhase,
   type PoolEventName,
+  type PoolObserver,
   type PoolOptions,
   type PoolStats,
   type PrefillRetryOptions,
+  type SharingPolicy,
+  type TryAcquireOptions,
 } from './pool/index.js';
 export { type RandomSource, seededRandom } from './random.js';
 export {
   type Backoff,
+  type BackoffJitter,
   type BackoffOptions,
   exponentialBackoff,
+  type RetryDecision,
   type RetryOptions,
   retry,
 } from './retry.js';

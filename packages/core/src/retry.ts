@@ -2,62 +2,108 @@ import { abortReason, sleep } from './abort.js';
 import { ConfigError, isConnError } from './errors/index.js';
 import type { RandomSource } from './random.js';
 
-/** Exponential back-off with full jitter: attempt n waits a random time in [0, min(maxMs, baseMs * factor^n)). */
+/**
+ * How a wait is spread below its ceiling `c = min(maxMs, baseMs * factor^attempt)`:
+ * `full` waits a random time in [0, c), `equal` in [c/2, c) (never less than half, so a
+ * reconnect loop cannot spin), `none` exactly c.
+ */
+export type BackoffJitter = 'full' | 'equal' | 'none';
+
+/** Options of {@link exponentialBackoff}. */
 export interface BackoffOptions {
   /** First ceiling in ms. Default 100. */
-  baseMs?: number;
+  baseMs?: number | undefined;
   /** Cap on any single wait in ms. Default 10_000. */
-  maxMs?: number;
+  maxMs?: number | undefined;
   /** Growth per attempt. Default 2. */
-  factor?: number;
+  factor?: number | undefined;
+  /** How the wait is spread below its ceiling. Default `full`. */
+  jitter?: BackoffJitter | undefined;
   /** Jitter source; inject `seededRandom()` in tests. Default `Math.random`. */
-  random?: RandomSource;
+  random?: RandomSource | undefined;
 }
 
 /** Returns the wait before retry number `attempt` (0-based), in milliseconds. */
 export type Backoff = (attempt: number) => number;
 
 /**
- * Exponential back-off with full jitter and a cap (the "Full Jitter" scheme): spreads retries of
- * many clients so they do not hammer a recovering server in lock-step.
+ * Exponential back-off with a cap and jitter (full jitter by default): spreads retries of many
+ * clients so they do not hammer a recovering server in lock-step.
+ * @throws ConfigError naming the invalid option.
  */
 export function exponentialBackoff(options: BackoffOptions = {}): Backoff {
   const baseMs = positive(options.baseMs ?? 100, 'baseMs');
   const maxMs = positive(options.maxMs ?? 10_000, 'maxMs');
   const factor = positive(options.factor ?? 2, 'factor');
+  const jitter = options.jitter ?? 'full';
+  if (jitter !== 'full' && jitter !== 'equal' && jitter !== 'none') {
+    throw new ConfigError(`jitter must be 'full', 'equal' or 'none', got ${String(jitter)}`, {
+      field: 'jitter',
+    });
+  }
   const random = options.random ?? Math.random;
-  return (attempt) => random() * Math.min(maxMs, baseMs * factor ** Math.max(0, attempt));
-}
-
-/** Options of {@link retry}. */
-export interface RetryOptions {
-  /** Total tries including the first. Default 3. */
-  attempts?: number;
-  /** Absolute deadline (`Date.now()` scale). No retry starts, and no wait runs, past it. */
-  deadline?: number;
-  /** Stops waiting and retrying when aborted. */
-  signal?: AbortSignal | undefined;
-  /** Decides whether an error may be retried. Default: `err.retryable` of a `ConnError`, else false. */
-  isRetryable?: (error: unknown, attempt: number) => boolean;
-  /** Wait policy between attempts. Default `exponentialBackoff()`. */
-  backoff?: Backoff;
-  /** Called before each wait, e.g. for logging. */
-  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
-  /** Clock, injectable for tests. Default `Date.now`. */
-  now?: () => number;
+  if (typeof random !== 'function') throw new ConfigError('random must be a function', { field: 'random' });
+  const ceiling = (attempt: number): number => Math.min(maxMs, baseMs * factor ** Math.max(0, attempt));
+  if (jitter === 'none') return ceiling;
+  if (jitter === 'equal') {
+    return (attempt) => {
+      const top = ceiling(attempt);
+      return top / 2 + (random() * top) / 2;
+    };
+  }
+  return (attempt) => random() * ceiling(attempt);
 }
 
 /**
- * Runs `fn` until it succeeds, the error is not retryable, the attempts are used up, the deadline
+ * What {@link RetryOptions.decide} answers for one failure: `'retry'` after the back-off wait,
+ * `'fail'` to rethrow the error now, or a number: retry after exactly that many ms (0: at the
+ * next turn of the event loop, e.g. on another host).
+ */
+export type RetryDecision = 'retry' | 'fail' | number;
+
+/** Options of {@link retry}. */
+export interface RetryOptions {
+  /** Total tries including the first; `Infinity` for "until the deadline or the signal". Default 3. */
+  attempts?: number | undefined;
+  /** Absolute deadline (`Date.now()` scale). No retry starts, and no wait runs, past it. */
+  deadline?: number | undefined;
+  /** Stops waiting and retrying when aborted; the call then rejects with the signal's `ConnError`. */
+  signal?: AbortSignal | undefined;
+  /**
+   * The per-error decision (see {@link RetryDecision}); `attempt` is the 0-based try that failed.
+   * Throw from it to fail with another error (e.g. "too many retries" carrying this one as cause).
+   * Runs only while attempts remain. Default: `isRetryable` (then the back-off wait).
+   */
+  decide?: ((error: unknown, attempt: number) => RetryDecision) | undefined;
+  /** Shorthand for a yes/no `decide`. Default: `err.retryable` of a `ConnError`, else false. */
+  isRetryable?: ((error: unknown, attempt: number) => boolean) | undefined;
+  /** Wait policy between attempts. Default `exponentialBackoff()`. */
+  backoff?: Backoff | undefined;
+  /** Called before each wait (after the decision), e.g. to log or to note the failure on the call. */
+  onRetry?: ((error: unknown, attempt: number, delayMs: number) => void) | undefined;
+  /** Clock, injectable for tests. Default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+/**
+ * Runs `fn` until it succeeds, the decision is `'fail'`, the attempts are used up, the deadline
  * would pass, or the signal aborts. The last error is rethrown as it was, so its `code`, `cause`
- * and server fields stay intact.
+ * and server fields stay intact; an abort during a wait rejects with the signal's `ConnError`
+ * (a `TimeoutError` of a deadline, or an `AbortError`). Every retry waits on a timer, so even
+ * zero-delay retries yield to the event loop and let the deadline fire.
+ * @throws ConfigError for invalid options (as a rejection).
  */
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = options.attempts ?? 3;
-  if (!Number.isInteger(attempts) || attempts < 1) {
-    throw new ConfigError(`attempts must be an integer >= 1, got ${String(attempts)}`, { field: 'attempts' });
+  if (attempts !== Number.POSITIVE_INFINITY && (!Number.isInteger(attempts) || attempts < 1)) {
+    throw new ConfigError(`attempts must be an integer >= 1 or Infinity, got ${String(attempts)}`, {
+      field: 'attempts',
+    });
   }
-  const isRetryable = options.isRetryable ?? ((error: unknown) => isConnError(error) && error.retryable);
+  if (options.decide !== undefined && options.isRetryable !== undefined) {
+    throw new ConfigError('pass either decide or isRetryable, not both', { field: 'decide' });
+  }
+  const decide = options.decide ?? fromIsRetryable(options.isRetryable);
   const backoff = options.backoff ?? exponentialBackoff();
   const now = options.now ?? Date.now;
   const { signal, deadline } = options;
@@ -67,8 +113,10 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
     try {
       return await fn(attempt);
     } catch (error) {
-      if (attempt + 1 >= attempts || !isRetryable(error, attempt)) throw error;
-      const delayMs = backoff(attempt);
+      if (attempt + 1 >= attempts) throw error;
+      const decision = decide(error, attempt);
+      if (decision === 'fail') throw error;
+      const delayMs = decision === 'retry' ? backoff(attempt) : checkedDelay(decision);
       if (deadline !== undefined && now() + delayMs >= deadline) throw error;
       options.onRetry?.(error, attempt, delayMs);
       await sleep(delayMs, signal);
@@ -76,8 +124,24 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
   }
 }
 
+function fromIsRetryable(
+  isRetryable: ((error: unknown, attempt: number) => boolean) | undefined,
+): (error: unknown, attempt: number) => RetryDecision {
+  if (isRetryable === undefined) return (error) => (isConnError(error) && error.retryable ? 'retry' : 'fail');
+  return (error, attempt) => (isRetryable(error, attempt) ? 'retry' : 'fail');
+}
+
+function checkedDelay(value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw new ConfigError(`decide must return 'retry', 'fail' or a delay in ms >= 0, got ${String(value)}`, {
+      field: 'decide',
+    });
+  }
+  return value;
+}
+
 function positive(value: number, field: string): number {
-  if (!Number.isFinite(value) || value <= 0) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new ConfigError(`${field} must be a positive number, got ${String(value)}`, { field });
   }
   return value;

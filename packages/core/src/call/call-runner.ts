@@ -7,6 +7,7 @@ import {
   ConfigError,
   type ConnError,
   ConnectionError,
+  isConnError,
   TimeoutError,
 } from '../errors/index.js';
 import { CallContext } from './call-context.js';
@@ -46,6 +47,11 @@ export interface CallSpec {
    * a driver can cancel on the server and report what really happened. Default 0.
    */
   readonly graceMs?: number | undefined;
+  /**
+   * The work runs a callback of the caller's (e.g. a transaction body): a failure that is not a
+   * `ConnError` is the caller's own and reaches it unchanged instead of as `CONN_UNEXPECTED`.
+   */
+  readonly runsCallerCode?: boolean | undefined;
 }
 
 /**
@@ -113,7 +119,7 @@ export class CallRunner {
       (error: unknown) => {
         const failure = this.#failure(error, call, spec);
         if (payload !== undefined) {
-          payload.error = failure;
+          payload.error = asConnError(failure);
           (channel as CallTracingChannel).error.publish(payload);
           this.#finishTrace(channel as CallTracingChannel, payload, call, startedAt);
         }
@@ -180,15 +186,19 @@ export class CallRunner {
         (error: unknown) => {
           if (done) return;
           finish();
-          // Ended by the deadline or the caller: that is the answer; what the work said is the cause.
+          // Ended by the deadline or the caller: that is the answer, and what the work said is its
+          // cause; unless the work already reports a write that may have executed (e.g. an ambiguous
+          // commit), which says more than the timeout.
           const reason = call.reason;
-          reject(reason === undefined || error === reason ? error : withCause(reason, error));
+          if (reason === undefined || error === reason || saysMayHaveExecuted(error)) reject(error);
+          else reject(withCause(reason, error));
         },
       );
     });
   }
 
-  #failure(error: unknown, call: CallContext, spec: CallSpec): ConnError {
+  #failure(error: unknown, call: CallContext, spec: CallSpec): unknown {
+    if (spec.runsCallerCode === true && !isConnError(error)) return error;
     const failure = asConnError(error, `${this.#options.clientName} ${spec.operation}`);
     if (spec.write !== true || !call.mayHaveExecuted) return failure;
     if (
@@ -222,6 +232,10 @@ export class CallRunner {
     channel.asyncStart.publish(payload);
     channel.asyncEnd.publish(payload);
   }
+}
+
+function saysMayHaveExecuted(error: unknown): boolean {
+  return isConnError(error) && error.details['mayHaveExecuted'] === true;
 }
 
 /** The deadline's or abort's error, with what the interrupted work reported as its cause. */

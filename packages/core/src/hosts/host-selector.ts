@@ -29,6 +29,11 @@ export interface PickOptions<H> {
   allowInactive?: boolean;
   /** Hosts to leave out (e.g. the one that just failed). */
   exclude?: ReadonlySet<H>;
+  /**
+   * Within the group the choice falls in (active primaries, else active backups, else inactive
+   * hosts), hosts for which this is true are chosen first, e.g. those with an idle connection.
+   */
+  prefer?: (host: H) => boolean;
 }
 
 /**
@@ -63,9 +68,9 @@ export class HostSelector<H extends HostSpec> {
     const available = this.hosts.filter((host) => !exclude?.has(host) && isAvailable(host));
     const active = available.filter((host) => !this.isInactive(host));
     const primaries = active.filter((host) => !host.backup);
-    if (primaries.length > 0) return this.#weightedChoice(primaries);
-    if (active.length > 0) return this.#weightedChoice(active);
-    if (options.allowInactive && available.length > 0) return this.#weightedChoice(available);
+    if (primaries.length > 0) return this.#choose(primaries, options.prefer);
+    if (active.length > 0) return this.#choose(active, options.prefer);
+    if (options.allowInactive && available.length > 0) return this.#choose(available, options.prefer);
     return undefined;
   }
 
@@ -97,6 +102,14 @@ export class HostSelector<H extends HostSpec> {
     if (this.#now() < until) return true;
     this.#inactiveUntil.delete(host);
     return false;
+  }
+
+  #choose(group: readonly H[], prefer: ((host: H) => boolean) | undefined): H {
+    if (prefer !== undefined) {
+      const preferred = group.filter(prefer);
+      if (preferred.length > 0) return this.#weightedChoice(preferred);
+    }
+    return this.#weightedChoice(group);
   }
 
   #weightedChoice(candidates: readonly H[]): H {

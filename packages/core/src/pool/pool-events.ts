@@ -5,9 +5,9 @@
  *
  * - `pool:create` a resource was created (`generation`, `size`)
  * - `pool:create-error` a create failed (`error`)
- * - `pool:acquire` a lease was handed out (`uses`)
+ * - `pool:acquire` a lease was handed out (`uses`, `shared`)
  * - `pool:acquire-error` an acquire failed: timeout, abort or pool closed (`error`)
- * - `pool:release` a lease came back for reuse
+ * - `pool:release` a lease came back for reuse (`shared`)
  * - `pool:destroy` a resource is being destroyed (`reason`, `error` when a lease was destroyed with one)
  * - `pool:error` an error with nobody to receive it: background create, destroy, validate (`phase`, `error`)
  * - `pool:clear` `clear()` started a new generation (`generation`)
@@ -33,5 +33,6 @@ export type DestroyReason =
   | 'not-reusable'
   | 'validation-failed'
   | 'destroyed'
+  | 'lost'
   | 'pool-closed'
   | 'force-closed';

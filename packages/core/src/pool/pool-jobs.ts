@@ -9,6 +9,8 @@ import type { Waiter } from './wait-queue.js';
 export class CreateJob<T> {
   /** Generation at start; a result from an older generation is destroyed. */
   readonly generation: number;
+  /** The pool's back-off round at start: only a failure of the current round starts a new back-off. */
+  readonly backoffRound: number;
   /** True when started for a waiter (aborted when its last interested waiter gives up). */
   readonly demand: boolean;
   /** Aborts the create: owner gave up, pool closed. */
@@ -17,9 +19,14 @@ export class CreateJob<T> {
   deadline: Deadline | undefined = undefined;
   /** The waiter this create is for, if any; its errors go there. */
   owner: Waiter<T> | undefined;
+  /** The resource once delivered, so the factory's `lost` callback can find it. */
+  slot: PooledResource<T> | undefined = undefined;
+  /** `lost` was called before the resource was delivered: the create fails with this. */
+  lostBeforeDelivery: { error: unknown } | undefined = undefined;
 
-  constructor(generation: number, owner: Waiter<T> | undefined) {
+  constructor(generation: number, owner: Waiter<T> | undefined, backoffRound: number) {
     this.generation = generation;
+    this.backoffRound = backoffRound;
     this.demand = owner !== undefined;
     this.owner = owner;
   }

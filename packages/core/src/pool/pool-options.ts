@@ -1,3 +1,4 @@
+import type { CallOptions } from '../abort.js';
 import { createEventPublisher, type EventPublisher } from '../diagnostics.js';
 import { ConfigError, type ConnError } from '../errors/index.js';
 import type { RandomSource } from '../random.js';
@@ -13,12 +14,46 @@ export interface PoolErrorContext {
   readonly phase: PoolErrorPhase;
 }
 
-/** Back-off of the background `min` prefill after failed creates. */
+/**
+ * Back-off after failed creates: the background `min` prefill waits before it tries again, and
+ * `backoffRemainingMs` tells composed pools (e.g. `HostPool`) to route elsewhere meanwhile. The
+ * n-th consecutive failure waits a random time in [c/2, c) with c = min(maxMs, baseMs * 2^(n-1));
+ * a successful create resets it.
+ */
 export interface PrefillRetryOptions {
-  /** First delay in ms; doubles per consecutive failure. Default 100. */
+  /** First ceiling in ms; doubles per consecutive failure. Default 100. */
   baseMs?: number | undefined;
   /** Upper bound of the delay in ms. Default 10_000. */
   maxMs?: number | undefined;
+}
+
+/**
+ * When a shared acquire (`acquire({ shared: true })`) joins a resource that already carries shared
+ * leases instead of taking an idle one or creating one:
+ * - `when-full`: only when the pool cannot hand out another right away (nothing idle, no room
+ *   under `max`); the least loaded shared resource below `capacity` (pipelining protocols).
+ * - `always`: whenever one is below `capacity`, the least loaded first; a new resource is
+ *   created only when none is (multiplexing protocols: one connection per server is enough).
+ * Either way a resource whose last shared lease just ended (lingering) is reused first.
+ */
+export type SharingPolicy = 'when-full' | 'always';
+
+/**
+ * Synchronous notifications for code built on a pool (`HostPool` uses them). They run inside
+ * the pool's bookkeeping: they must not throw and must not call back into the pool synchronously
+ * (defer with `queueMicrotask`).
+ */
+export interface PoolObserver {
+  /** A resource was created. */
+  created?(): void;
+  /** A create failed (not one the pool aborted itself); `backoffMs` is the back-off now in force. */
+  createFailed?(error: ConnError, backoffMs: number): void;
+  /** A live resource was reported lost through the `lost` callback of `Factory.create`. */
+  lost?(error: ConnError | undefined): void;
+  /** The background prefill (below `min`) will try again after `delayMs`. */
+  retryScheduled?(delayMs: number): void;
+  /** An acquire may now be served: a resource went idle or lingers, a shared slot freed, or room opened. */
+  available?(): void;
 }
 
 /** Options of a {@link Pool}. Every field is optional; defaults are listed per field. */
@@ -57,6 +92,18 @@ export interface PoolOptions {
   onError?: ((error: ConnError, context: PoolErrorContext) => void) | undefined;
   /** Random source for jitter (inject `seededRandom(n)` in tests). Default `Math.random`. */
   random?: RandomSource | undefined;
+  /** Shared leases one resource may carry at once (requests multiplexed or pipelined on one connection). Default 1. */
+  capacity?: number | undefined;
+  /** When shared acquires share a resource rather than take their own; see {@link SharingPolicy}. Default `when-full`. */
+  sharing?: SharingPolicy | undefined;
+  /**
+   * A resource whose last shared lease ended stays in shared use until `process.nextTick`, unless
+   * an acquire is queued, so a caller awaiting statements one after another keeps it without a
+   * trip through the idle list. Default false.
+   */
+  lingerShared?: boolean | undefined;
+  /** Notifications for code built on the pool; see {@link PoolObserver}. */
+  observer?: PoolObserver | undefined;
 }
 
 /**
@@ -82,6 +129,10 @@ export interface ResolvedPoolOptions {
   readonly name: string;
   readonly onError: ((error: ConnError, context: PoolErrorContext) => void) | undefined;
   readonly random: RandomSource;
+  readonly capacity: number;
+  readonly sharing: SharingPolicy;
+  readonly lingerShared: boolean;
+  readonly observer: PoolObserver | undefined;
 }
 
 let defaultEvents: EventPublisher | undefined;
@@ -152,6 +203,17 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
   if (typeof random !== 'function') {
     throw new ConfigError('pool option random must be a function', { field: 'random' });
   }
+  const capacity = integer(options.capacity, 'capacity', 1, 1);
+  const sharing = options.sharing ?? 'when-full';
+  if (sharing !== 'when-full' && sharing !== 'always') {
+    throw configError('sharing', "must be 'when-full' or 'always'", sharing);
+  }
+  const lingerShared = options.lingerShared ?? false;
+  if (typeof lingerShared !== 'boolean') throw configError('lingerShared', 'must be a boolean', lingerShared);
+  const observer = options.observer;
+  if (observer !== undefined && (typeof observer !== 'object' || observer === null)) {
+    throw new ConfigError('pool option observer must be an object', { field: 'observer' });
+  }
   return {
     min,
     max,
@@ -171,6 +233,10 @@ export function resolvePoolOptions(options: PoolOptions): ResolvedPoolOptions {
     name,
     onError,
     random,
+    capacity,
+    sharing,
+    lingerShared,
+    observer,
   };
 }
 
@@ -205,3 +271,27 @@ export interface PoolCloseOptions {
   /** How long to wait for leases to come back before destroying them anyway (ms). Default: the pool's `closeTimeoutMs`. */
   timeoutMs?: number | undefined;
 }
+
+/** Options of `Pool.acquire()`. */
+export interface AcquireOptions extends CallOptions {
+  /**
+   * A shared lease: the resource may carry up to `capacity` shared leases at once (requests
+   * multiplexed or pipelined on one connection), chosen by the `sharing` policy. Default false: an
+   * exclusive lease, never on a resource that carries shared leases, whose resource nobody else
+   * gets while it is held.
+   */
+  shared?: boolean | undefined;
+}
+
+/** Options of `Pool.tryAcquire()` and `Pool.availability()`. */
+export interface TryAcquireOptions {
+  /** A shared lease, as in {@link AcquireOptions.shared}. Default false. */
+  shared?: boolean | undefined;
+}
+
+/**
+ * What an acquire would get now: `now` a lease without waiting (an idle, lingering or shareable
+ * resource, nobody queued), `create` a new resource (room under `max`; the create may fail),
+ * `wait` a resource somebody gives back, `closed` a `PoolClosedError`.
+ */
+export type PoolAvailability = 'now' | 'create' | 'wait' | 'closed';

@@ -6,8 +6,12 @@ export interface PoolStats {
   readonly size: number;
   /** Resources waiting in the pool for a borrower. */
   readonly idle: number;
-  /** Resources lent out. */
+  /** Resources lent out, exclusively or shared (a shared one counts once, lingering ones too). */
   readonly leased: number;
+  /** Resources in shared use (carrying shared leases, or lingering after their last one). */
+  readonly shared: number;
+  /** Shared leases out now (requests in flight on shared resources). */
+  readonly sharedLeases: number;
   /** Idle resources being validated for a borrower. */
   readonly validating: number;
   /** Creates in flight. */
@@ -20,6 +24,8 @@ export interface PoolStats {
   readonly min: number;
   /** The `max` option. */
   readonly max: number;
+  /** The `capacity` option: shared leases one resource may carry at once. */
+  readonly capacity: number;
   /** True once `close()` was called. */
   readonly closed: boolean;
 }

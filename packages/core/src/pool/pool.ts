@@ -1,4 +1,4 @@
-import { abortReason, type CallOptions, createDeadline } from '../abort.js';
+import { abortReason, createDeadline } from '../abort.js';
 import type { EventPublisher } from '../diagnostics.js';
 import {
   ConfigError,
@@ -10,20 +10,26 @@ import {
   ProtocolError,
   TimeoutError,
 } from '../errors/index.js';
+import { type Backoff, exponentialBackoff } from '../retry.js';
 import type { Factory } from './factory.js';
-import { type Lease, type LeaseHost, PoolLease } from './lease.js';
+import { type Lease, type LeaseHost, PoolLease, SharedPoolLease } from './lease.js';
 import type { DestroyReason } from './pool-events.js';
 import { CreateJob, Validation } from './pool-jobs.js';
 import {
+  type AcquireOptions,
   isTimeout,
+  type PoolAvailability,
   type PoolCloseOptions,
   type PoolErrorPhase,
+  type PoolObserver,
   type PoolOptions,
   type ResolvedPoolOptions,
   resolvePoolOptions,
+  type TryAcquireOptions,
 } from './pool-options.js';
 import type { PoolStats } from './pool-stats.js';
 import { PooledResource } from './pooled-resource.js';
+import { SharedSlots } from './shared-slots.js';
 import { Waiter, type WaiterHost, WaitQueue } from './wait-queue.js';
 
 /** Node clamps longer timer delays to 1 ms; clamp them to the longest real delay instead. */
@@ -35,6 +41,14 @@ type PoolHost<T> = LeaseHost<T> & WaiterHost<T>;
  * A generic resource pool (connections, channels, sessions) with FIFO waiters, LIFO idle reuse,
  * background `min` prefill, `maxConnecting`, idle timeout, max lifetime and uses, validation after
  * idle, generations (`clear()`), cancellable acquires and a bounded `close()`.
+ *
+ * Resources may carry several requests at once: with `capacity > 1`, `acquire({ shared: true })`
+ * lends a resource that up to `capacity` shared leases use together (the `sharing` policy says
+ * when a lent one is joined rather than an idle one taken or a new one created). Exclusive leases
+ * (the default) never get a resource that carries shared leases. Fairness: waiters are served in
+ * order, and a shared acquire never joins a resource while an older acquire is queued, so a queued
+ * exclusive acquire is served as soon as a resource's shared leases end, however many shared
+ * acquires keep arriving.
  *
  * It never emits `'error'` events: errors nobody waits for go to `onError` and the `pool:error`
  * diagnostics channel. Background timers (idle, lifetime, prefill) are unref'd; the timers of a
@@ -58,6 +72,11 @@ export class Pool<T> implements AsyncDisposable {
   private readonly creates = new Set<CreateJob<T>>();
   private readonly validations = new Set<Validation<T>>();
   private readonly destroying = new Set<Promise<void>>();
+  private readonly shared = new SharedSlots<T>();
+  /** May a shared lease join this resource (generation, lifetime, uses, isReusable)? */
+  private readonly fitsShared: (slot: PooledResource<T>) => boolean;
+  private readonly backoff: Backoff;
+  private readonly observer: PoolObserver | undefined;
   /** Idle time, lifetime or validation need `Date.now()` on check-in. */
   private readonly usesClock: boolean;
   private readonly checksReuse: boolean;
@@ -73,6 +92,11 @@ export class Pool<T> implements AsyncDisposable {
   private reapTimer: NodeJS.Timeout | undefined = undefined;
   private reapAt = Number.POSITIVE_INFINITY;
   private prefillTimer: NodeJS.Timeout | undefined = undefined;
+  private lingerScheduled = false;
+  /** `Date.now()` until which the back-off after failed creates lasts (0: none). */
+  private backoffUntil = 0;
+  /** Counts back-offs started; a create remembers the one it started in. */
+  private backoffRound = 0;
   private createFailures = 0;
   private createErrorSeq = 0;
   private lastCreateError: ConnError | undefined = undefined;
@@ -108,8 +132,18 @@ export class Pool<T> implements AsyncDisposable {
     this.host = {
       releaseLease: (slot) => this.releaseSlot(slot),
       destroyLease: (slot, error) => this.destroyLeased(slot, error),
+      releaseShared: (slot) => this.releaseShared(slot),
+      destroyShared: (slot, error) => this.destroyShared(slot, error),
       waiterAborted: (waiter) => this.waiterAborted(waiter),
     };
+    this.fitsShared = (slot) => this.canJoin(slot);
+    this.backoff = exponentialBackoff({
+      baseMs: resolved.prefillBaseMs,
+      maxMs: resolved.prefillMaxMs,
+      jitter: 'equal',
+      random: resolved.random,
+    });
+    this.observer = resolved.observer;
     if (resolved.min > 0) queueMicrotask(() => this.fill());
   }
 
@@ -153,6 +187,25 @@ export class Pool<T> implements AsyncDisposable {
     return this.closing;
   }
 
+  /** Milliseconds until the back-off after failed creates ends (0 when none is in force). */
+  get backoffRemainingMs(): number {
+    if (this.backoffUntil === 0) return 0;
+    return Math.max(0, this.backoffUntil - Date.now());
+  }
+
+  /** What an acquire with these options would get now (see {@link PoolAvailability}); changes nothing. */
+  availability(options?: TryAcquireOptions): PoolAvailability {
+    if (this.closing) return 'closed';
+    if (this.queue.size === 0) {
+      if (options?.shared === true) {
+        if (this.canShareNow()) return 'now';
+      } else if (this.idleList.length > 0 || this.shared.lingering > 0) {
+        return 'now';
+      }
+    }
+    return this.live.size + this.creates.size < this.options.max ? 'create' : 'wait';
+  }
+
   /** A snapshot of every counter. */
   stats(): PoolStats {
     return {
@@ -167,19 +220,23 @@ export class Pool<T> implements AsyncDisposable {
       min: this.options.min,
       max: this.options.max,
       closed: this.closing,
+      shared: this.shared.list.length,
+      sharedLeases: this.shared.leases,
+      capacity: this.options.capacity,
     };
   }
 
   /**
    * Borrows a resource: an idle one at once (no timer, no waiter), otherwise the next one released
-   * or created, first come first served.
+   * or created, first come first served. With `shared: true`, a resource other shared leases may
+   * use at the same time (see {@link AcquireOptions.shared}).
    *
    * Rejects with `PoolClosedError` after `close()`, `AbortError` when `signal` aborts,
    * `PoolTimeoutError` after `timeoutMs` (default `acquireTimeoutMs`; its `cause` is the latest
    * create error since the call started, if any), or the error of the create started for this call
    * (a `ConnError` as it is, anything else wrapped in a `ConnectionError`).
    */
-  acquire(options?: CallOptions): Promise<Lease<T>> {
+  acquire(options?: AcquireOptions): Promise<Lease<T>> {
     if (this.closing) return this.rejectAcquire(this.closedError());
     if (options !== undefined) {
       const signal = options.signal;
@@ -192,15 +249,55 @@ export class Pool<T> implements AsyncDisposable {
           }),
         );
       }
+      if (options.shared === true) return this.acquireShared(options);
     }
-    if (this.queue.size === 0 && this.idleList.length > 0) {
-      const slot = this.takeIdle();
-      if (slot !== undefined) {
-        if (!this.validates || !this.isDueForValidation(slot)) return Promise.resolve(this.lend(slot));
-        return this.enqueue(options, slot);
+    if (this.queue.size === 0) {
+      // The hot path: an idle resource for an exclusive lease.
+      if (this.idleList.length > 0) {
+        const slot = this.takeIdle();
+        if (slot !== undefined) {
+          if (!this.validates || !this.isDueForValidation(slot)) return Promise.resolve(this.lend(slot));
+          return this.enqueue(options, slot, false);
+        }
+      }
+      if (this.shared.lingering > 0) {
+        const slot = this.takeLingering();
+        if (slot !== undefined) return Promise.resolve(this.lend(slot));
       }
     }
-    return this.enqueue(options, undefined);
+    return this.enqueue(options, undefined, false);
+  }
+
+  private acquireShared(options: AcquireOptions): Promise<Lease<T>> {
+    if (this.queue.size === 0) {
+      const slot = this.takeShared();
+      if (slot !== undefined) {
+        if (slot.shared || !this.validates || !this.isDueForValidation(slot)) {
+          return Promise.resolve(this.lendShared(slot));
+        }
+        return this.enqueue(options, slot, true);
+      }
+    }
+    return this.enqueue(options, undefined, true);
+  }
+
+  /**
+   * A lease now, or `undefined` when `acquire()` would have to wait, create or validate; never
+   * queues, so nothing is left to cancel. Saves the promise of `acquire()` on hot paths.
+   * @throws PoolClosedError after `close()`.
+   */
+  tryAcquire(options?: TryAcquireOptions): Lease<T> | undefined {
+    if (this.closing) throw this.closedError();
+    if (this.queue.size > 0) return undefined;
+    const shared = options?.shared === true;
+    const slot = shared ? this.takeShared() : this.takeExclusive();
+    if (slot === undefined) return undefined;
+    if (!slot.shared && this.validates && this.isDueForValidation(slot)) {
+      if (this.options.lifo) this.idleList.push(slot);
+      else this.idleList.unshift(slot);
+      return undefined;
+    }
+    return shared ? this.lendShared(slot) : this.lend(slot);
   }
 
   /**
@@ -208,7 +305,7 @@ export class Pool<T> implements AsyncDisposable {
    * ordinary errors, destroyed when `fn` fails with a connection-kind error (`ConnectionError`,
    * `ProtocolError`, `TimeoutError`), since the resource's state is then unknown.
    */
-  async use<R>(fn: (resource: T) => Promise<R> | R, options?: CallOptions): Promise<R> {
+  async use<R>(fn: (resource: T) => Promise<R> | R, options?: AcquireOptions): Promise<R> {
     const lease = await this.acquire(options);
     let result: R;
     try {
@@ -232,6 +329,7 @@ export class Pool<T> implements AsyncDisposable {
     const generation = this.gen;
     this.events.publish('pool:clear', () => ({ pool: this.options.name, generation }));
     for (const slot of this.idleList.splice(0)) this.discard(slot, 'stale');
+    if (this.shared.lingering > 0) this.endLingering();
     this.dispatch();
   }
 
@@ -268,6 +366,12 @@ export class Pool<T> implements AsyncDisposable {
     }
     for (const job of this.creates) job.controller.abort(error);
     for (const slot of this.idleList.splice(0)) this.discard(slot, 'pool-closed');
+    for (const slot of [...this.shared.list]) {
+      if (!slot.lingering) continue;
+      this.shared.remove(slot);
+      this.leasedCount--;
+      this.discard(slot, 'pool-closed');
+    }
     if (timeoutMs !== Number.POSITIVE_INFINITY) {
       // Ref'd on purpose: an awaited close() must reach its force-destroy even if nothing else
       // keeps the process alive.
@@ -301,6 +405,11 @@ export class Pool<T> implements AsyncDisposable {
     pool.forceClose();
   }
 
+  private static onLingerTick<T>(pool: Pool<T>): void {
+    pool.lingerScheduled = false;
+    pool.endLingering();
+  }
+
   // ---- acquire ----
 
   private rejectAcquire(error: ConnError): Promise<never> {
@@ -330,6 +439,7 @@ export class Pool<T> implements AsyncDisposable {
   }
 
   private unusable(slot: PooledResource<T>): DestroyReason | undefined {
+    if (slot.dead) return 'lost';
     if (slot.generation !== this.gen) return 'stale';
     if (slot.expiresAt !== Number.POSITIVE_INFINITY && slot.expiresAt <= Date.now()) return 'max-lifetime';
     if (this.checksReuse && !this.reusable(slot)) return 'not-reusable';
@@ -352,21 +462,110 @@ export class Pool<T> implements AsyncDisposable {
     return Date.now() - slot.idleSince >= this.options.validateAfterIdleMs;
   }
 
+  /** An idle resource, else a lingering one (taken out of shared use). */
+  private takeExclusive(): PooledResource<T> | undefined {
+    if (this.idleList.length > 0) {
+      const slot = this.takeIdle();
+      if (slot !== undefined) return slot;
+    }
+    return this.takeLingering();
+  }
+
+  /** A lingering resource taken out of shared use, for an exclusive lease. */
+  private takeLingering(): PooledResource<T> | undefined {
+    if (this.shared.lingering === 0) return undefined;
+    const slot = this.shared.takeLingering(this.fitsShared);
+    if (slot !== undefined) this.leasedCount--;
+    return slot;
+  }
+
+  /**
+   * For a shared lease: a lingering resource, else an idle one, else (by the sharing policy) the
+   * least loaded shared one below capacity. A shared one is still in `shared`; an idle one is not.
+   */
+  private takeShared(): PooledResource<T> | undefined {
+    const best =
+      this.shared.list.length === 0
+        ? undefined
+        : this.shared.leastLoaded(this.options.capacity, this.fitsShared);
+    if (best !== undefined && best.shares === 0) return best;
+    if (this.idleList.length > 0) {
+      const slot = this.takeIdle();
+      if (slot !== undefined) return slot;
+    }
+    if (best === undefined) return undefined;
+    if (this.options.sharing === 'when-full' && this.live.size + this.creates.size < this.options.max) {
+      return undefined;
+    }
+    return best;
+  }
+
+  /** `takeShared()` would find something (idle resources are assumed usable). */
+  private canShareNow(): boolean {
+    if (this.idleList.length > 0) return true;
+    if (this.shared.list.length === 0) return false;
+    const best = this.shared.leastLoaded(this.options.capacity, this.fitsShared);
+    if (best === undefined) return false;
+    return (
+      best.shares === 0 ||
+      this.options.sharing === 'always' ||
+      this.live.size + this.creates.size >= this.options.max
+    );
+  }
+
+  private canJoin(slot: PooledResource<T>): boolean {
+    if (slot.dead || slot.generation !== this.gen || slot.uses >= this.options.maxUses) return false;
+    if (slot.expiresAt !== Number.POSITIVE_INFINITY && slot.expiresAt <= Date.now()) return false;
+    if (this.checksReuse && !this.reusable(slot)) {
+      // Broken while shared: no new shared leases; it is checked again when the last one ends.
+      slot.noShare = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** An exclusive lease. */
   private lend(slot: PooledResource<T>): Lease<T> {
     slot.uses++;
     this.leasedCount++;
     const lease = new PoolLease(this.host, slot);
     slot.lease = lease;
     if (this.events.hasSubscribers('pool:acquire')) {
-      this.events.publish('pool:acquire', () => ({ pool: this.options.name, uses: slot.uses }));
+      this.events.publish('pool:acquire', () => ({
+        pool: this.options.name,
+        uses: slot.uses,
+        shared: false,
+      }));
     }
     return lease;
   }
 
+  /** A shared lease: the resource enters (or stays in) shared use and carries one more. */
+  private lendShared(slot: PooledResource<T>): Lease<T> {
+    slot.uses++;
+    if (!slot.shared) {
+      this.shared.add(slot);
+      this.leasedCount++;
+    } else if (slot.lingering) {
+      slot.lingering = false;
+      this.shared.lingering--;
+    }
+    slot.shares++;
+    this.shared.leases++;
+    if (this.events.hasSubscribers('pool:acquire')) {
+      this.events.publish('pool:acquire', () => ({ pool: this.options.name, uses: slot.uses, shared: true }));
+    }
+    return new SharedPoolLease(this.host, slot);
+  }
+
   /** The slow path: a waiter with its own timer, served by dispatch, a create or a validation. */
-  private enqueue(options: CallOptions | undefined, slot: PooledResource<T> | undefined): Promise<Lease<T>> {
+  private enqueue(
+    options: AcquireOptions | undefined,
+    slot: PooledResource<T> | undefined,
+    shared: boolean,
+  ): Promise<Lease<T>> {
     const timeoutMs = options?.timeoutMs ?? this.options.acquireTimeoutMs;
-    const waiter = new Waiter<T>(this.host, options?.signal, timeoutMs, this.createErrorSeq);
+    const waiter = new Waiter<T>(this.host, options?.signal, timeoutMs, this.createErrorSeq, shared);
     const promise = new Promise<Lease<T>>((resolve, reject) => {
       waiter.resolve = resolve;
       waiter.reject = reject;
@@ -387,19 +586,21 @@ export class Pool<T> implements AsyncDisposable {
     return promise;
   }
 
-  /** Serves queued waiters from the idle list, then starts the creates still needed. */
+  /**
+   * Serves queued waiters in order (idle and lingering resources, shared slots for shared
+   * waiters), then starts the creates still needed. It stops at the first waiter it cannot serve,
+   * so nobody behind a waiting exclusive acquire joins a shared resource.
+   */
   private dispatch(): void {
     if (this.closing) return;
     const queue = this.queue;
-    while (queue.size > 0 && this.idleList.length > 0) {
-      const slot = this.takeIdle();
-      if (slot === undefined) break;
+    // Nothing idle and nothing shared: nobody can be served now (the common case under load).
+    while (queue.size > 0 && (this.idleList.length > 0 || this.shared.list.length > 0)) {
       const waiter = queue.first();
-      if (waiter === undefined) {
-        this.putIdle(slot);
-        break;
-      }
-      if (this.validates && this.isDueForValidation(slot)) {
+      if (waiter === undefined) break;
+      const slot = waiter.shared ? this.takeShared() : this.takeExclusive();
+      if (slot === undefined) break;
+      if (!slot.shared && this.validates && this.isDueForValidation(slot)) {
         waiter.state = 'validating';
         queue.left();
         this.startValidation(slot, waiter);
@@ -412,7 +613,7 @@ export class Pool<T> implements AsyncDisposable {
 
   private grant(waiter: Waiter<T>, slot: PooledResource<T>): void {
     this.detach(waiter, undefined);
-    waiter.resolve(this.lend(slot));
+    waiter.resolve(waiter.shared ? this.lendShared(slot) : this.lend(slot));
   }
 
   private failWaiter(waiter: Waiter<T>, error: ConnError): void {
@@ -523,6 +724,7 @@ export class Pool<T> implements AsyncDisposable {
       this.dispatch();
     } else if (waiter.state === 'validating') {
       this.grant(waiter, slot);
+      if (waiter.shared) this.dispatch();
     } else {
       this.checkIn(slot);
     }
@@ -566,7 +768,7 @@ export class Pool<T> implements AsyncDisposable {
   }
 
   private startCreate(owner: Waiter<T> | undefined): void {
-    const job = new CreateJob<T>(this.gen, owner);
+    const job = new CreateJob<T>(this.gen, owner, this.backoffRound);
     if (owner !== undefined) owner.create = job;
     this.creates.add(job);
     const timeoutMs = this.options.createTimeoutMs;
@@ -575,12 +777,14 @@ export class Pool<T> implements AsyncDisposable {
         signal: job.controller.signal,
         timeoutMs: timeoutMs === Number.POSITIVE_INFINITY ? undefined : Math.min(timeoutMs, MAX_TIMER_MS),
       },
-      { what: `pool ${this.options.name}: create`, timeoutCode: 'CONN_CONNECT_TIMEOUT' },
+      // Background: a waiter for this create has its own ref'd timer.
+      { what: `pool ${this.options.name}: create`, timeoutCode: 'CONN_CONNECT_TIMEOUT', background: true },
     );
     job.deadline = deadline;
+    const lost = (error?: unknown): void => this.resourceLost(job, error);
     let created: Promise<T>;
     try {
-      created = Promise.resolve(this.factory.create(deadline.signal));
+      created = Promise.resolve(this.factory.create(deadline.signal, lost));
     } catch (error) {
       created = Promise.reject(error);
     }
@@ -591,9 +795,20 @@ export class Pool<T> implements AsyncDisposable {
   }
 
   private created(job: CreateJob<T>, resource: T): void {
+    const lostEarly = job.lostBeforeDelivery;
+    if (lostEarly !== undefined) {
+      this.destroyResource(resource, 'lost', lostEarly.error);
+      this.createFailed(
+        job,
+        lostEarly.error ??
+          new ConnectionError(`pool ${this.options.name}: the resource was lost while created`),
+      );
+      return;
+    }
     this.creates.delete(job);
     job.deadline?.dispose();
     this.createFailures = 0;
+    this.backoffUntil = 0;
     const owner = job.owner;
     if (owner !== undefined) {
       owner.create = undefined;
@@ -612,16 +827,19 @@ export class Pool<T> implements AsyncDisposable {
         ? Number.POSITIVE_INFINITY
         : now + maxLifetimeMs - random() * lifetimeJitterMs;
     const slot = new PooledResource(resource, this.gen, now, expiresAt);
+    job.slot = slot;
     this.live.add(slot);
     this.events.publish('pool:create', () => ({
       pool: this.options.name,
       generation: slot.generation,
       size: this.live.size,
     }));
-    // To the waiter it was made for; if that one left, the next waiter, else idle.
+    this.observer?.created?.();
+    // To the waiter it was made for; if that one left, the next waiter, else idle. Then other
+    // waiters: shared ones may join it, the rest get creates of their own.
     if (owner !== undefined && owner.state !== 'done') this.grant(owner, slot);
     else this.checkIn(slot);
-    this.fill();
+    this.dispatch();
   }
 
   private createFailed(job: CreateJob<T>, error: unknown): void {
@@ -634,6 +852,13 @@ export class Pool<T> implements AsyncDisposable {
       this.lastCreateError = failure;
       this.createErrorSeq++;
       this.createFailures++;
+      // A create started before the current back-off began does not stretch it when it fails too.
+      const now = Date.now();
+      if (job.backoffRound === this.backoffRound) {
+        this.backoffRound++;
+        this.backoffUntil = now + this.backoff(this.createFailures - 1);
+      }
+      this.observer?.createFailed?.(failure, Math.max(0, this.backoffUntil - now));
     }
     this.events.publish('pool:create-error', () => ({ pool: this.options.name, error: failure, abandoned }));
     const owner = job.owner;
@@ -652,18 +877,48 @@ export class Pool<T> implements AsyncDisposable {
     this.dispatch();
   }
 
+  /** The prefill resumes when the back-off ends (set by the failure that called this). */
   private schedulePrefill(): void {
     if (this.prefillTimer !== undefined || this.closing) return;
-    const { prefillBaseMs, prefillMaxMs, random } = this.options;
-    const ceiling = Math.min(prefillMaxMs, prefillBaseMs * 2 ** Math.min(this.createFailures - 1, 30));
-    const delay = ceiling / 2 + (random() * ceiling) / 2;
-    this.prefillTimer = setTimeout(Pool.onPrefillTimer, delay, this);
+    const delayMs = Math.max(0, this.backoffUntil - Date.now());
+    this.prefillTimer = setTimeout(Pool.onPrefillTimer, delayMs, this);
     this.prefillTimer.unref();
+    this.observer?.retryScheduled?.(delayMs);
+  }
+
+  /** The factory's `lost` callback: the resource died on its own; drop it wherever it is. */
+  private resourceLost(job: CreateJob<T>, error: unknown): void {
+    const slot = job.slot;
+    if (slot === undefined) {
+      if (this.creates.has(job) && job.lostBeforeDelivery === undefined) job.lostBeforeDelivery = { error };
+      return;
+    }
+    if (slot.dead) return;
+    const failure =
+      error === undefined
+        ? undefined
+        : toConnError(error, `pool ${this.options.name}: resource lost`, ConnectionError);
+    if (slot.lease !== undefined) {
+      // Its holder's release() or destroy() is a no-op from now on (the slot is dead).
+      slot.lease = undefined;
+      this.leasedCount--;
+    } else if (slot.shared) {
+      this.dropShared(slot);
+    } else {
+      const index = this.idleList.indexOf(slot);
+      if (index !== -1) this.idleList.splice(index, 1);
+      // Otherwise it is being validated: the validation's answer is ignored (unusable: lost).
+    }
+    this.discard(slot, 'lost', failure);
+    this.observer?.lost?.(failure);
+    if (this.closing) this.checkDrained();
+    else this.dispatch();
   }
 
   // ---- release, idle, destroy ----
 
   private releaseSlot(slot: PooledResource<T>): void {
+    if (slot.dead) return;
     slot.lease = undefined;
     this.leasedCount--;
     if (this.closing) {
@@ -683,11 +938,91 @@ export class Pool<T> implements AsyncDisposable {
   }
 
   private destroyLeased(slot: PooledResource<T>, error: unknown): void {
+    if (slot.dead) return;
     slot.lease = undefined;
     this.leasedCount--;
     this.discard(slot, 'destroyed', error);
     if (this.closing) this.checkDrained();
     else this.dispatch();
+  }
+
+  /** One shared lease ended: its slot serves the next shared waiter, or the resource goes back. */
+  private releaseShared(slot: PooledResource<T>): void {
+    if (slot.dead) return;
+    slot.shares--;
+    this.shared.leases--;
+    if (this.events.hasSubscribers('pool:release')) {
+      this.events.publish('pool:release', () => ({ pool: this.options.name, uses: slot.uses, shared: true }));
+    }
+    if (slot.shares > 0) {
+      if (this.closing) return;
+      if (this.queue.size > 0) this.dispatch();
+      this.observer?.available?.();
+      return;
+    }
+    if (
+      this.options.lingerShared &&
+      !this.closing &&
+      this.queue.size === 0 &&
+      !slot.noShare &&
+      slot.uses < this.options.maxUses &&
+      this.unusable(slot) === undefined
+    ) {
+      this.linger(slot);
+      return;
+    }
+    this.endShared(slot);
+  }
+
+  /** Keeps a resource whose last shared lease ended for the promise jobs queued now. */
+  private linger(slot: PooledResource<T>): void {
+    slot.lingering = true;
+    this.shared.lingering++;
+    if (this.usesClock) slot.idleSince = Date.now();
+    if (!this.lingerScheduled) {
+      this.lingerScheduled = true;
+      process.nextTick(Pool.onLingerTick, this);
+    }
+    this.observer?.available?.();
+  }
+
+  private endLingering(): void {
+    if (this.shared.lingering === 0) return;
+    for (const slot of [...this.shared.list]) if (slot.lingering) this.endShared(slot);
+  }
+
+  /** The resource leaves shared use: back to a waiter or idle (or destroyed when unusable). */
+  private endShared(slot: PooledResource<T>): void {
+    this.shared.remove(slot);
+    this.leasedCount--;
+    if (this.closing) {
+      this.discard(slot, 'pool-closed');
+      this.checkDrained();
+      return;
+    }
+    if (slot.uses >= this.options.maxUses) {
+      this.discard(slot, 'max-uses');
+      this.dispatch();
+      return;
+    }
+    this.checkIn(slot);
+  }
+
+  /** A holder destroyed a shared resource: it is gone for every holder. */
+  private destroyShared(slot: PooledResource<T>, error: unknown): void {
+    if (slot.dead) return;
+    this.dropShared(slot);
+    this.discard(slot, 'destroyed', error);
+    if (this.closing) this.checkDrained();
+    else this.dispatch();
+  }
+
+  /** Takes a resource out of shared use at once; leases still out on it end as no-ops. */
+  private dropShared(slot: PooledResource<T>): void {
+    this.shared.leases -= slot.shares;
+    slot.shares = 0;
+    this.shared.remove(slot);
+    this.leasedCount--;
   }
 
   /** A resource comes back into circulation: to the first waiter, else idle. */
@@ -699,8 +1034,17 @@ export class Pool<T> implements AsyncDisposable {
       return;
     }
     const waiter = this.queue.size > 0 ? this.queue.first() : undefined;
-    if (waiter !== undefined) this.grant(waiter, slot);
-    else this.putIdle(slot);
+    if (waiter === undefined) {
+      this.putIdle(slot);
+      if (this.observer !== undefined) this.observer.available?.();
+    } else if (waiter.shared) {
+      this.grant(waiter, slot);
+      // Shared waiters behind it may join the resource it just got.
+      this.dispatch();
+    } else {
+      this.detach(waiter, undefined);
+      waiter.resolve(this.lend(slot));
+    }
   }
 
   private putIdle(slot: PooledResource<T>): void {
@@ -754,7 +1098,10 @@ export class Pool<T> implements AsyncDisposable {
 
   private discard(slot: PooledResource<T>, reason: DestroyReason, error?: unknown): void {
     if (!this.live.delete(slot)) return;
+    slot.dead = true;
     this.destroyResource(slot.resource, reason, error);
+    // Room for a create opened (a composed pool may route an acquire here again).
+    if (!this.closing) this.observer?.available?.();
   }
 
   /** Calls `factory.destroy`; its errors are reported, never thrown. */
@@ -818,6 +1165,8 @@ export class Pool<T> implements AsyncDisposable {
         lease.revoke();
         slot.lease = undefined;
         this.leasedCount--;
+      } else if (slot.shared) {
+        this.dropShared(slot);
       }
       this.discard(slot, 'force-closed');
     }

@@ -13,10 +13,20 @@ export class PooledResource<T> {
   readonly expiresAt: number;
   /** `Date.now()` when it last went idle. */
   idleSince: number;
-  /** How many times it was leased. */
+  /** How many times it was leased (each shared lease counts). */
   uses = 0;
-  /** The current lease while leased. */
+  /** The current exclusive lease while exclusively leased. */
   lease: PoolLease<T> | undefined = undefined;
+  /** In shared use: carries shared leases, or lingers after its last one ended. */
+  shared = false;
+  /** Shared leases it carries now. */
+  shares = 0;
+  /** Its last shared lease ended; it goes back to idle at the next tick unless reused. */
+  lingering = false;
+  /** It must take no more shared leases (found unusable while shared); it leaves when they end. */
+  noShare = false;
+  /** Destroyed (lost, destroyed by one holder, force-closed): leases still out end as no-ops. */
+  dead = false;
 
   constructor(resource: T, generation: number, now: number, expiresAt: number) {
     this.resource = resource;

@@ -31,12 +31,21 @@ export class Waiter<T> {
   readonly timeoutMs: number;
   /** The pool's create-error counter at enqueue: newer create errors become a timeout's `cause`. */
   readonly errorSeq: number;
+  /** Wants a shared lease. */
+  readonly shared: boolean;
 
-  constructor(host: WaiterHost<T>, signal: AbortSignal | undefined, timeoutMs: number, errorSeq: number) {
+  constructor(
+    host: WaiterHost<T>,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+    errorSeq: number,
+    shared: boolean,
+  ) {
     this.host = host;
     this.signal = signal;
     this.timeoutMs = timeoutMs;
     this.errorSeq = errorSeq;
+    this.shared = shared;
   }
 
   handleEvent(): void {

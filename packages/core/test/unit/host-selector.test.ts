@@ -76,6 +76,19 @@ describe('HostSelector', () => {
     expect(selector.pick({ allowInactive: true })).toBe(backup);
   });
 
+  it('prefer picks within the group the choice falls in, never crossing to backups', () => {
+    const selector = new HostSelector([a, b, backup], { random: seededRandom(4) });
+    const preferA = tally(selector, 100, () => selector.pick({ prefer: (h) => h.host === 'a' }));
+    expect([...preferA.keys()]).toEqual(['a']);
+    // Preferring the backup does not pick it while a primary is available.
+    const preferBackup = tally(selector, 100, () => selector.pick({ prefer: (h) => h.backup === true }));
+    expect(preferBackup.get('c')).toBeUndefined();
+    // Nobody preferred: the weighted choice as usual.
+    const none = tally(selector, 400, () => selector.pick({ prefer: () => false }));
+    expect(none.get('a')).toBeGreaterThan(0);
+    expect(none.get('b')).toBeGreaterThan(none.get('a') as number);
+  });
+
   it('honours exclude', () => {
     const selector = new HostSelector([a, b], { random: seededRandom(2) });
     expect(selector.pick({ exclude: new Set([b]) })).toBe(a);

@@ -31,6 +31,20 @@ describe('exponentialBackoff', () => {
   it('rejects non-positive settings', () => {
     expect(() => exponentialBackoff({ baseMs: 0 })).toThrow(ConfigError);
     expect(() => exponentialBackoff({ maxMs: -5 })).toThrow(ConfigError);
+    expect(() => exponentialBackoff({ jitter: 'half' as never })).toThrow(ConfigError);
+  });
+
+  it("'equal' jitter waits in [ceiling/2, ceiling); 'none' waits exactly the ceiling", () => {
+    const random = seededRandom(3);
+    const equal = exponentialBackoff({ baseMs: 1_000, maxMs: 8_000, jitter: 'equal', random });
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const ceiling = Math.min(8_000, 1_000 * 2 ** attempt);
+      const delay = equal(attempt);
+      expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
+      expect(delay).toBeLessThan(ceiling);
+    }
+    const none = exponentialBackoff({ baseMs: 10, maxMs: 50, jitter: 'none' });
+    expect([0, 1, 2, 3].map(none)).toEqual([10, 20, 40, 50]);
   });
 });
 
@@ -119,5 +133,82 @@ describe('retry', () => {
 
   it('rejects invalid attempts', async () => {
     await expect(retry(async () => 1, { attempts: 0 })).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('decide chooses per error: back-off, an exact delay, or fail', async () => {
+    const waits: number[] = [];
+    const errors = [new ConnectionError('host down'), new Error('pool busy'), new QueryError('syntax')];
+    const fn = vi.fn(async (attempt: number) => {
+      throw errors[attempt] as Error;
+    });
+    const result = retry(fn, {
+      attempts: 10,
+      backoff: () => 7,
+      decide: (error) => {
+        if (error instanceof ConnectionError) return 'retry';
+        if (error instanceof QueryError) return 'fail';
+        return 2_000;
+      },
+      onRetry: (_error, _attempt, delayMs) => waits.push(delayMs),
+    });
+    const settled = expect(result).rejects.toBe(errors[2]);
+    await vi.runAllTimersAsync();
+    await settled;
+    expect(fn).toHaveBeenCalledTimes(3);
+    expect(waits).toEqual([7, 2_000]);
+  });
+
+  it('a decide that throws fails with its error (e.g. too many retries, with the cause)', async () => {
+    const last = new ConnectionError('still down');
+    const result = retry(
+      async () => {
+        throw last;
+      },
+      {
+        attempts: Number.POSITIVE_INFINITY,
+        backoff: () => 1,
+        decide: (error, attempt) => {
+          if (attempt >= 4) throw new QueryError('gave up', { cause: error });
+          return 'retry';
+        },
+      },
+    );
+    const settled = expect(result).rejects.toMatchObject({ message: 'gave up', cause: last });
+    await vi.runAllTimersAsync();
+    await settled;
+  });
+
+  it('attempts: Infinity retries until the signal aborts, waiting on a timer even for 0 ms', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const result = retry(
+      async () => {
+        calls++;
+        throw new ConnectionError('down');
+      },
+      { attempts: Number.POSITIVE_INFINITY, decide: () => 0, signal: controller.signal },
+    );
+    const settled = expect(result).rejects.toBeInstanceOf(AbortError);
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(0);
+    const afterTwoTurns = calls;
+    expect(afterTwoTurns).toBeGreaterThanOrEqual(2);
+    expect(afterTwoTurns).toBeLessThan(5); // one try per timer turn: never a microtask loop
+    controller.abort();
+    await settled;
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('rejects decide together with isRetryable, and a decision that is not a delay', async () => {
+    await expect(
+      retry(async () => 1, { decide: () => 'retry', isRetryable: () => true }),
+    ).rejects.toBeInstanceOf(ConfigError);
+    const result = retry(
+      async () => {
+        throw new ConnectionError('down');
+      },
+      { decide: () => -1 },
+    );
+    await expect(result).rejects.toMatchObject({ field: 'decide' });
   });
 });

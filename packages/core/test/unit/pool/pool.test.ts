@@ -1057,6 +1057,9 @@ describe('Pool: observability', () => {
       min: 0,
       max: 3,
       closed: false,
+      shared: 0,
+      sharedLeases: 0,
+      capacity: 1,
     });
     expect([pool.size, pool.idle, pool.leased, pool.pending, pool.waiting, pool.generation]).toEqual([
       2, 0, 2, 1, 1, 0,
