@@ -1,6 +1,9 @@
 import {
+  type CallContext,
   type CallOptions,
+  CallRunner,
   ConfigError,
+  ConnError,
   ConnectionError,
   type EventPublisher,
   type Lease,
@@ -10,11 +13,12 @@ import {
 } from '@conn/core';
 import type pg from 'pg';
 import { Catalog } from './catalog.js';
-import type { CockroachConnection, ServerKind } from './connection.js';
+import { CANCEL_GRACE_MS, type CockroachConnection, type ServerKind } from './connection.js';
 import { connectionFactory } from './connection-factory.js';
-import { defaultEvents, instrumented } from './events.js';
+import { QueryCanceledError } from './errors.js';
+import { defaultEvents, eventSql } from './events.js';
 import { type CockroachDBOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import type { QueryOptions, StreamOptions } from './query-options.js';
+import type { InCall, QueryOptions, StreamOptions } from './query-options.js';
 import { RowStream } from './result-stream.js';
 import { type RunInTransactionOptions, runInTransaction } from './run-in-transaction.js';
 import { SharedConnections } from './shared-connections.js';
@@ -25,7 +29,7 @@ import {
 } from './sql/ddl-statements.js';
 import type { Statement } from './sql/statement.js';
 import { SqlExecutor } from './sql-executor.js';
-import { Transaction } from './transaction.js';
+import { Transaction, type TransactionHost } from './transaction.js';
 import { beginStatement, type TransactionOptions } from './transaction-options.js';
 import { parseCockroachUrl } from './url.js';
 
@@ -43,6 +47,8 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
   private readonly shared: SharedConnections;
   private readonly tableCatalog = new Catalog();
   private readonly events: EventPublisher;
+  private readonly calls: CallRunner;
+  private closed = false;
   private detectedServer: { kind: ServerKind; version: string } | undefined;
 
   constructor(options: CockroachDBOptions = {}) {
@@ -68,6 +74,13 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
       },
     );
     this.shared = new SharedConnections(this.pool, this.options.pipelineDepth, pool.max);
+    this.calls = new CallRunner({
+      packageName: 'cockroachdb',
+      clientName: 'CockroachDB client',
+      isClosed: () => this.closed,
+      defaultTimeoutMs: this.options.timeoutMs,
+      maskStatement: eventSql,
+    });
   }
 
   /**
@@ -83,9 +96,30 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
    * Opens the pool's first session now, so bad credentials or an unreachable server fail here
    * rather than at the first query. Optional: every method connects on demand.
    */
-  async connect(options: CallOptions = {}): Promise<void> {
-    const lease = await this.pool.acquire(options);
-    lease.release();
+  connect(options: CallOptions = {}): Promise<void> {
+    return this.calls.run({ operation: 'connect' }, options, async (call) => {
+      const lease = await this.pool.acquire(acquireOptions(call));
+      call.target = lease.resource.address;
+      lease.release();
+    });
+  }
+
+  /**
+   * The cheapest authenticated round trip, for readiness checks: `SELECT 1` on a pooled session.
+   * Resolves with the server's address and the round-trip time.
+   */
+  ping(options: CallOptions = {}): Promise<{ host: string; port: number; latencyMs: number }> {
+    return this.calls.run({ operation: 'ping', statement: 'SELECT 1' }, options, async (call) => {
+      const lease = await this.pool.acquire(acquireOptions(call));
+      try {
+        call.target = lease.resource.address;
+        const started = performance.now();
+        await lease.resource.query({ text: 'SELECT 1', values: [] }, { signal: call.signal });
+        return { ...lease.resource.address, latencyMs: performance.now() - started };
+      } finally {
+        giveBack(lease);
+      }
+    });
   }
 
   /** `cockroachdb` or `postgresql`, once a session was opened (`connect()` or any query). */
@@ -98,9 +132,18 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
     return this.pool.stats();
   }
 
-  /** Closes every session; waits up to `timeoutMs` (default 10 s) for leased ones to come back. */
+  /**
+   * Closes every session; waits up to `timeoutMs` (default 10 s) for leased ones to come back.
+   * Later calls fail with `ClientClosedError` (`CONN_CLIENT_CLOSED`).
+   */
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.closed = true;
     await this.pool.close(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  }
+
+  /** True after `close()`. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -112,20 +155,19 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
    * run inside it; `commit()` ends it; leaving an `await using` block without commit rolls it back.
    * No automatic retry: use {@link runInTransaction} for that.
    */
-  async transaction(options: TransactionOptions & CallOptions = {}): Promise<Transaction> {
-    const lease = await this.pool.acquire(options);
-    try {
-      const begin = beginStatement(options, lease.resource.serverKind);
-      await lease.resource.query(
-        { text: begin, values: [] },
-        { signal: options.signal, timeoutMs: options.timeoutMs },
-      );
-    } catch (error) {
-      if (lease.resource.usable && lease.resource.transactionStatus === 'I') lease.release();
-      else lease.destroy();
-      throw error;
-    }
-    return new Transaction(this.transactionHost(), lease.resource, lease, false);
+  transaction(options: TransactionOptions & CallOptions = {}): Promise<Transaction> {
+    return this.calls.run({ operation: 'transaction' }, options, async (call) => {
+      const lease = await this.pool.acquire(acquireOptions(call));
+      try {
+        const begin = beginStatement(options, lease.resource.serverKind);
+        await lease.resource.query({ text: begin, values: [] }, { signal: call.signal });
+      } catch (error) {
+        if (lease.resource.usable && lease.resource.transactionStatus === 'I') lease.release();
+        else lease.destroy();
+        throw error;
+      }
+      return new Transaction(this.transactionHost(), lease.resource, lease, false);
+    });
   }
 
   /**
@@ -138,50 +180,99 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
     fn: (tx: Transaction) => Promise<T>,
     options: RunInTransactionOptions = {},
   ): Promise<T> {
-    return runInTransaction(
-      { ...this.transactionHost(), acquire: (callOptions) => this.pool.acquire(callOptions) },
-      fn,
-      options,
-    );
+    return this.inCall('runInTransaction', { write: true, runsCallerCode: true }, options, (inner) => {
+      const call = inner.call as CallContext;
+      return runInTransaction(
+        {
+          ...this.transactionHost(),
+          acquire: (callOptions) => this.pool.acquire({ signal: callOptions.signal }),
+        },
+        fn,
+        // The call's deadline is the transaction's: its signal cancels statements inside too.
+        { ...options, signal: call.signal, timeoutMs: undefined },
+      );
+    });
   }
 
   /** `CREATE DATABASE` (default `IF NOT EXISTS`; checked in the catalog first on PostgreSQL, which lacks it). */
-  async createDatabase(name: string, options: CreateDatabaseOptions & CallOptions = {}): Promise<void> {
-    const ifNotExists = options.ifNotExists !== false;
-    const kind = await this.serverKind(options);
-    if (ifNotExists && kind === 'postgresql') {
-      const found = await this.query(
-        'SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1',
-        [name],
-        options,
-      );
-      if (found.length > 0) return;
+  createDatabase(name: string, options: CreateDatabaseOptions & CallOptions = {}): Promise<void> {
+    return this.inCall('createDatabase', { write: true }, options, async (options) => {
+      const ifNotExists = options.ifNotExists !== false;
+      const kind = await this.serverKind(options);
+      if (ifNotExists && kind === 'postgresql') {
+        const found = await this.query(
+          'SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1',
+          [name],
+          options,
+        );
+        if (found.length > 0) return;
+        await this.runStatement(
+          { text: createDatabaseStatement(name, false), values: [] },
+          { ...options, singleStatement: true },
+        );
+        return;
+      }
       await this.runStatement(
-        { text: createDatabaseStatement(name, false), values: [] },
+        { text: createDatabaseStatement(name, ifNotExists), values: [] },
         { ...options, singleStatement: true },
       );
-      return;
-    }
-    await this.runStatement(
-      { text: createDatabaseStatement(name, ifNotExists), values: [] },
-      { ...options, singleStatement: true },
-    );
+    });
   }
 
   /** `DROP DATABASE` (default `IF EXISTS`). */
-  async dropDatabase(name: string, options: { ifExists?: boolean } & CallOptions = {}): Promise<void> {
-    await this.runStatement(
-      { text: dropDatabaseStatement(name, options), values: [] },
-      { ...options, singleStatement: true },
-    );
+  dropDatabase(name: string, options: { ifExists?: boolean } & CallOptions = {}): Promise<void> {
+    return this.inCall('dropDatabase', { write: true }, options, async (options) => {
+      await this.runStatement(
+        { text: dropDatabaseStatement(name, options), values: [] },
+        { ...options, singleStatement: true },
+      );
+    });
   }
 
   protected override get catalog(): Catalog {
     return this.tableCatalog;
   }
 
-  protected override async serverKind(options: CallOptions): Promise<ServerKind> {
-    if (this.detectedServer === undefined) await this.connect(options);
+  protected override inCall<O extends CallOptions, T>(
+    operation: string,
+    spec: {
+      readonly statement?: string | undefined;
+      readonly write: boolean;
+      readonly runsCallerCode?: boolean;
+    },
+    options: O,
+    work: (options: O & InCall) => Promise<T>,
+  ): Promise<T> {
+    const outer = (options as InCall).call;
+    if (outer !== undefined) {
+      // Called from inside another public method: one call, one deadline.
+      try {
+        return work(options as O & InCall);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    const ownDeadline = options.signal !== undefined || options.timeoutMs !== undefined;
+    return this.calls.run(
+      {
+        operation,
+        statement: spec.statement,
+        write: spec.write,
+        runsCallerCode: spec.runsCallerCode,
+        // A deadline of the caller's cancels statements on the server; the answer to the cancel
+        // (cancelled, or completed anyway) is what the caller gets.
+        graceMs: ownDeadline ? CANCEL_GRACE_MS + 500 : 0,
+      },
+      options,
+      (call) => work({ ...options, call, ownDeadline }),
+    );
+  }
+
+  protected override async serverKind(options: CallOptions & InCall): Promise<ServerKind> {
+    if (this.detectedServer === undefined) {
+      const lease = await this.pool.acquire(acquireOptions(options.call));
+      lease.release();
+    }
     if (this.detectedServer === undefined)
       throw new ConnectionError('no session could be opened to detect the server');
     return this.detectedServer.kind;
@@ -189,26 +280,38 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
 
   protected override atomically<T>(
     fn: (executor: SqlExecutor) => Promise<T>,
-    options: CallOptions,
+    options: CallOptions & InCall,
   ): Promise<T> {
-    return this.runInTransaction((tx) => fn(tx), { signal: options.signal, timeoutMs: options.timeoutMs });
+    return this.runInTransaction((tx) => fn(tx), options);
   }
 
   protected override runStatement(
     statement: Statement,
-    options: QueryOptions & { singleStatement?: boolean | undefined },
+    options: QueryOptions & InCall & { singleStatement?: boolean | undefined },
   ): Promise<pg.QueryResult> {
+    const call = options.call;
+    // A cancel would hit whatever runs on the session, so only a statement with a deadline of the
+    // caller's own is cancelled, on a session to itself. The default deadline ends the call without
+    // a cancel, so statements keep sharing pipelined sessions.
+    const cancellable = options.ownDeadline === true;
     const statementOptions = {
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
+      signal: cancellable ? call?.signal : undefined,
       rowMode: options.rowMode === 'array' ? ('array' as const) : undefined,
       singleStatement: options.singleStatement,
     };
-    const run = (connection: CockroachConnection): Promise<pg.QueryResult> =>
-      instrumented(this.events, statement, () => connection.query(statement, statementOptions));
-    // A cancel would hit whatever runs on the session, so a cancellable statement gets one to itself.
-    if (options.signal !== undefined || options.timeoutMs !== undefined) return this.exclusive(run, options);
-    return this.shared.run(run, options);
+    const run = (connection: CockroachConnection): Promise<pg.QueryResult> => {
+      if (call === undefined) return connection.query(statement, statementOptions);
+      call.target = connection.address;
+      const pending = connection.query(statement, statementOptions);
+      call.markSent();
+      return pending.catch((error: unknown) => {
+        // Cancelled before it finished: outside a transaction the statement was rolled back.
+        if (error instanceof QueryCanceledError || isNotSent(error)) call.markNotExecuted();
+        throw error;
+      });
+    };
+    if (cancellable) return this.exclusive(run, call);
+    return this.shared.run(run, acquireOptions(call));
   }
 
   protected override streamStatement<T>(statement: Statement, options: StreamOptions): AsyncIterable<T> {
@@ -218,6 +321,7 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
     }
     return new RowStream<T>(
       async () => {
+        if (this.closed) throw this.calls.closedError();
         const lease = await this.pool.acquire(options);
         return { connection: lease.resource, finish: () => giveBack(lease) };
       },
@@ -229,9 +333,9 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
 
   private async exclusive<R>(
     fn: (connection: CockroachConnection) => Promise<R>,
-    options: CallOptions,
+    call: CallContext | undefined,
   ): Promise<R> {
-    const lease = await this.pool.acquire(options);
+    const lease = await this.pool.acquire(acquireOptions(call));
     try {
       return await fn(lease.resource);
     } finally {
@@ -239,8 +343,13 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
     }
   }
 
-  private transactionHost(): { catalog: Catalog; events: EventPublisher; streamBatchSize: number } {
-    return { catalog: this.tableCatalog, events: this.events, streamBatchSize: this.options.streamBatchSize };
+  private transactionHost(): TransactionHost {
+    return {
+      catalog: this.tableCatalog,
+      events: this.events,
+      streamBatchSize: this.options.streamBatchSize,
+      calls: this.calls,
+    };
   }
 
   toJSON(): object {
@@ -255,6 +364,20 @@ Object.defineProperty(CockroachDBClient.prototype, Symbol.for('nodejs.util.inspe
     return `CockroachDBClient ${JSON.stringify(this.toJSON())}`;
   },
 });
+
+/**
+ * How a call waits for a pooled session: until the call's deadline or abort (a `TimeoutError`), or
+ * the pool's own `acquireTimeoutMs` when that comes first (a `PoolTimeoutError`: you set that limit).
+ */
+function acquireOptions(call: CallContext | undefined): CallOptions {
+  const signal = call?.signal;
+  return signal === undefined ? {} : { signal };
+}
+
+/** A connection error raised before the statement reached the server. */
+function isNotSent(error: unknown): boolean {
+  return error instanceof ConnError && error.retryable && error.details['written'] !== true;
+}
 
 function giveBack(lease: Lease<CockroachConnection>): void {
   const connection = lease.resource;

@@ -19,7 +19,8 @@ import { typeParsersFor } from './type-parsers.js';
 export type ServerKind = 'cockroachdb' | 'postgresql';
 
 /** How long a cancelled statement may take to stop before its connection is closed instead. */
-const CANCEL_GRACE_MS = 5_000;
+/** How long a cancelled statement may take to stop before its session is destroyed. */
+export const CANCEL_GRACE_MS = 5_000;
 
 /** Extra settings of one statement. */
 export interface StatementOptions {
@@ -169,6 +170,11 @@ export class CockroachConnection {
       client.off('error', swallow);
     }
     return new CockroachConnection(client, { host: options.host, port: options.port }, status);
+  }
+
+  /** The host and port this session is connected to. */
+  get address(): { readonly host: string; readonly port: number } {
+    return this.target;
   }
 
   /** False once the socket failed or closed: the pool must destroy it. */

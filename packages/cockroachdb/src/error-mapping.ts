@@ -2,8 +2,8 @@ import { ConfigError, ConnError, ConnectionError, type ErrorDetails } from '@con
 import pg from 'pg';
 import {
   CheckViolationError,
-  CockroachAuthenticationError,
-  CockroachConnectionError,
+  CockroachDBAuthenticationError,
+  CockroachDBConnectionError,
   DeadlockError,
   ForeignKeyViolationError,
   InsufficientPrivilegeError,
@@ -60,11 +60,15 @@ export function fromDatabaseError(error: pg.DatabaseError): ConnError {
   const { sqlstate } = fields;
   const message = `${error.message} (SQLSTATE ${sqlstate})`;
   if (sqlstate === '28P01' || sqlstate === '28000') {
-    return new CockroachAuthenticationError(message, { fields, cause: error });
+    return new CockroachDBAuthenticationError(message, { fields, cause: error });
   }
   if (sqlstate === '42501') return new InsufficientPrivilegeError(message, { fields, cause: error });
   if (CONNECTION_SQLSTATE.test(sqlstate)) {
-    return new CockroachConnectionError(message, { sqlstate, cause: error, code: 'CONN_CONNECTION_CLOSED' });
+    return new CockroachDBConnectionError(message, {
+      sqlstate,
+      cause: error,
+      code: 'CONN_CONNECTION_CLOSED',
+    });
   }
   const ErrorClass = SQLSTATE_CLASSES.get(sqlstate) ?? SqlError;
   return new ErrorClass(message, { fields, cause: error });
@@ -106,5 +110,5 @@ export function toConnError(error: unknown, details: ErrorDetails = {}): ConnErr
     typeof errno === 'string' && SOCKET_CODES.has(errno)
       ? 'CONN_CONNECTION_FAILED'
       : 'CONN_CONNECTION_CLOSED';
-  return new CockroachConnectionError(`connection failed: ${text}`, { cause: error, code, details });
+  return new CockroachDBConnectionError(`connection failed: ${text}`, { cause: error, code, details });
 }

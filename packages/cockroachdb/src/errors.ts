@@ -85,7 +85,12 @@ defineErrorClass(
 
 /** 23502: NULL in a NOT NULL column; `column` names it. */
 export class NotNullViolationError extends SqlError {}
-defineErrorClass(NotNullViolationError, 'NotNullViolationError', 'CONN_COCKROACHDB_NOT_NULL_VIOLATION', false);
+defineErrorClass(
+  NotNullViolationError,
+  'NotNullViolationError',
+  'CONN_COCKROACHDB_NOT_NULL_VIOLATION',
+  false,
+);
 
 /** 23514: a CHECK constraint failed. */
 export class CheckViolationError extends SqlError {}
@@ -131,15 +136,20 @@ defineErrorClass(
 
 /** 28P01 / 28000: the server refused the credentials. */
 // The interface declares the SQL fields the constructor assigns (the same as SqlError's).
-export interface CockroachAuthenticationError extends SqlErrorFields {}
+export interface CockroachDBAuthenticationError extends SqlErrorFields {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above
-export class CockroachAuthenticationError extends AuthenticationError {
+export class CockroachDBAuthenticationError extends AuthenticationError {
   constructor(message: string, options: SqlErrorOptions) {
     super(message, { ...options, details: { sqlstate: options.fields.sqlstate, ...options.details } });
     assignFields(this, options.fields);
   }
 }
-defineErrorClass(CockroachAuthenticationError, 'CockroachAuthenticationError', 'CONN_AUTH_FAILED', false);
+defineErrorClass(
+  CockroachDBAuthenticationError,
+  'CockroachDBAuthenticationError',
+  'CONN_COCKROACHDB_AUTH_FAILED',
+  false,
+);
 
 /** 42501: the user lacks a privilege for this statement. */
 // The interface declares the SQL fields the constructor assigns (the same as SqlError's).
@@ -151,20 +161,25 @@ export class InsufficientPrivilegeError extends AuthorizationError {
     assignFields(this, options.fields);
   }
 }
-defineErrorClass(InsufficientPrivilegeError, 'InsufficientPrivilegeError', 'CONN_ACCESS_DENIED', false);
+defineErrorClass(
+  InsufficientPrivilegeError,
+  'InsufficientPrivilegeError',
+  'CONN_COCKROACHDB_ACCESS_DENIED',
+  false,
+);
 
 /**
  * The connection failed or was lost: class 08 SQLSTATEs, server shutdown (57P01..57P03), or the
  * socket closing under a statement. `sqlstate` is set when the server said why.
  */
-export class CockroachConnectionError extends ConnectionError {
+export class CockroachDBConnectionError extends ConnectionError {
   readonly sqlstate: string | undefined;
   constructor(message: string, options: ConnErrorOptions & { sqlstate?: string | undefined } = {}) {
     super(message, { ...options, details: { sqlstate: options.sqlstate, ...options.details } });
     this.sqlstate = options.sqlstate;
   }
 }
-defineErrorClass(CockroachConnectionError, 'CockroachConnectionError', 'CONN_CONNECTION_CLOSED', false);
+defineErrorClass(CockroachDBConnectionError, 'CockroachDBConnectionError', 'CONN_CONNECTION_CLOSED', false);
 
 /**
  * The commit may or may not have happened: 40003 ("result is ambiguous"), or the connection was
@@ -175,7 +190,12 @@ export class AmbiguousCommitError extends QueryError {
   /** The SQLSTATE (40003) when the server said so; undefined for a lost connection. */
   readonly sqlstate: string | undefined;
   constructor(message: string, options: ConnErrorOptions & { sqlstate?: string | undefined } = {}) {
-    super(message, { ...options, details: { sqlstate: options.sqlstate, ...options.details } });
+    // The contract's field for "this write may have executed" (docs/driver-contract.md).
+    super(message, {
+      ...options,
+      retryable: false,
+      details: { sqlstate: options.sqlstate, ...options.details, mayHaveExecuted: true },
+    });
     this.sqlstate = options.sqlstate;
   }
 }

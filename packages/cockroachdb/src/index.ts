@@ -7,6 +7,7 @@ export {
   AbortError,
   AuthenticationError,
   AuthorizationError,
+  ClientClosedError,
   ConfigError,
   ConnError,
   ConnectionError,
@@ -14,8 +15,10 @@ export {
   PoolClosedError,
   PoolError,
   PoolTimeoutError,
+  ProtocolError,
   QueryError,
   Secret,
+  ServerError,
   TimeoutError,
 } from '@conn/core';
 export { CockroachDBClient } from './client.js';
@@ -24,8 +27,8 @@ export {
   AmbiguousCommitError,
   BatchInsertError,
   CheckViolationError,
-  CockroachAuthenticationError,
-  CockroachConnectionError,
+  CockroachDBAuthenticationError,
+  CockroachDBConnectionError,
   DeadlockError,
   ForeignKeyViolationError,
   InsufficientPrivilegeError,
@@ -75,6 +78,7 @@ export type {
   CreateTableOptions,
   DropTableOptions,
 } from './sql/ddl-statements.js';
+export { maskSecrets } from './sql/mask-secrets.js';
 export type { OrderBy, SelectOptions } from './sql/select-statement.js';
 export type { Row } from './sql/statement.js';
 export type { Where } from './sql/where.js';

@@ -61,6 +61,13 @@ export interface CockroachDBOptions {
   readonly applicationName?: string | undefined;
   /** TCP + TLS + authentication time limit, in ms. Default 10_000. */
   readonly connectTimeoutMs?: number | undefined;
+  /**
+   * Deadline of a call that names none, in ms: pool wait, connect and statement(s) together.
+   * `Infinity` for none. Default 60_000. A deadline you pass yourself (`{ timeoutMs }` or a
+   * `signal`) also cancels the statement on the server; the default one does not, so statements
+   * keep sharing pipelined sessions.
+   */
+  readonly timeoutMs?: number | undefined;
   /** Pool settings. */
   readonly pool?: CockroachPoolOptions | undefined;
   /** CockroachDB's `results_buffer_size` startup parameter, in bytes (CockroachDB only). */
@@ -89,6 +96,8 @@ export interface ResolvedOptions {
   readonly tls: CockroachTlsOptions & { readonly mode: SslMode };
   readonly applicationName: string;
   readonly connectTimeoutMs: number;
+  /** `undefined`: no default deadline. */
+  readonly timeoutMs: number | undefined;
   readonly pool: Required<{ [K in keyof CockroachPoolOptions]: number }>;
   readonly resultsBufferSize: number | undefined;
   readonly sessionSettings: Readonly<Record<string, string>>;
@@ -167,6 +176,10 @@ export function resolveOptions(options: CockroachDBOptions = {}): ResolvedOption
     tls: { ...tls, mode },
     applicationName: text(options.applicationName, '@conn/cockroachdb', 'applicationName'),
     connectTimeoutMs: integer(options.connectTimeoutMs, 10_000, 'connectTimeoutMs', 1),
+    timeoutMs:
+      options.timeoutMs === Number.POSITIVE_INFINITY
+        ? undefined
+        : integer(options.timeoutMs, 60_000, 'timeoutMs', 1),
     pool: {
       min,
       max,

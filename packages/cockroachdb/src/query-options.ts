@@ -1,9 +1,17 @@
-import type { CallOptions } from '@conn/core';
+import type { CallContext, CallOptions } from '@conn/core';
 
 /** Options of every statement-running method: `signal` / `timeoutMs` cancel the statement on the server. */
 export interface QueryOptions extends CallOptions {
   /** `array` returns each row as an array of values in column order. Default: objects. */
   readonly rowMode?: 'object' | 'array' | undefined;
+  /**
+   * Default true: without parameters the text goes over the simple query protocol and may hold
+   * several statements separated by `;` (see `execute()`). `false` refuses such text before anything
+   * is sent, with a `ConfigError` coded `CONN_COCKROACHDB_MULTIPLE_STATEMENTS`, and sends the rest
+   * over the extended protocol, where the server refuses a second statement too: a safety net for
+   * text assembled at run time (values still belong in parameters).
+   */
+  readonly multipleStatements?: boolean | undefined;
 }
 
 /** Options of `stream()`. */
@@ -22,4 +30,14 @@ export interface ExecuteResult<T = Record<string, unknown>> {
   readonly command: string;
   /** Column names and type OIDs, in order. */
   readonly fields: readonly { readonly name: string; readonly dataTypeID: number }[];
+}
+
+/**
+ * What the client's call path adds to a statement's options: the call it belongs to (one deadline
+ * for everything the public method does) and whether the caller set that deadline. @internal
+ */
+export interface InCall {
+  readonly call?: CallContext | undefined;
+  /** The caller passed `signal` or `timeoutMs`: at the deadline statements are cancelled on the server. */
+  readonly ownDeadline?: boolean | undefined;
 }

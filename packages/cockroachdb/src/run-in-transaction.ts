@@ -84,7 +84,8 @@ export async function runInTransaction<T>(
         connection,
         undefined,
         true,
-        options.signal === undefined && options.timeoutMs === undefined ? undefined : deadline.signal,
+        // The transaction's deadline also cancels the statement running inside (its session is its own).
+        deadline.signal,
       );
       let phase: Phase = 'begin';
       const run = (text: string): Promise<unknown> =>

@@ -4,7 +4,7 @@ import type { Catalog } from './catalog.js';
 import type { ServerKind } from './connection.js';
 import { BatchInsertError } from './errors.js';
 import type { ObjectName } from './identifiers.js';
-import type { ExecuteResult, QueryOptions, StreamOptions } from './query-options.js';
+import type { ExecuteResult, InCall, QueryOptions, StreamOptions } from './query-options.js';
 import { batchInsertStatements, batchUpdateStatements } from './sql/batch-statements.js';
 import {
   type ColumnDefinitions,
@@ -14,6 +14,7 @@ import {
   dropTableStatement,
 } from './sql/ddl-statements.js';
 import { type SelectOptions, selectStatement } from './sql/select-statement.js';
+import { checkSingleStatement } from './sql/single-statement.js';
 import type { Row, Statement } from './sql/statement.js';
 import type { Where } from './sql/where.js';
 import {
@@ -74,8 +75,24 @@ export abstract class SqlExecutor {
   /** Runs one statement on the executor's connection(s). @internal */
   protected abstract runStatement(
     statement: Statement,
-    options: QueryOptions & { singleStatement?: boolean | undefined },
+    options: QueryOptions & InCall & { singleStatement?: boolean | undefined },
   ): Promise<pg.QueryResult>;
+
+  /**
+   * Runs a public method's work as one call of core's call path (one deadline, closed check,
+   * tracing); a method called from inside another joins the outer call. Never throws synchronously.
+   * @internal
+   */
+  protected abstract inCall<O extends CallOptions, T>(
+    operation: string,
+    spec: {
+      readonly statement?: string | undefined;
+      readonly write: boolean;
+      readonly runsCallerCode?: boolean;
+    },
+    options: O,
+    work: (options: O & InCall) => Promise<T>,
+  ): Promise<T>;
 
   /** Streams the rows of one statement. @internal */
   protected abstract streamStatement<T>(statement: Statement, options: StreamOptions): AsyncIterable<T>;
@@ -94,41 +111,58 @@ export abstract class SqlExecutor {
 
   /**
    * Runs a statement with `$1…` parameters and returns rows, count and columns.
+   *
+   * With parameters the statement goes over the extended protocol: the text must be one statement.
+   * Without parameters it goes over the simple query protocol, and the text may hold several
+   * statements separated by `;`: the server runs them in order as one implicit transaction (unless
+   * the text itself has `BEGIN`/`COMMIT`), and the result is the last statement's. Migration files
+   * rely on this. Pass `{ multipleStatements: false }` to refuse such text before anything is sent
+   * (`ConfigError`, code `CONN_COCKROACHDB_MULTIPLE_STATEMENTS`).
    * @example const { rowCount } = await db.execute('DELETE FROM t WHERE at < $1', [cutoff]);
    */
-  async execute<T = Row>(
+  execute<T = Row>(
     sql: string,
     params: readonly unknown[] = [],
     options: QueryOptions = {},
   ): Promise<ExecuteResult<T>> {
-    checkSql(sql, params);
-    const result = await this.runStatement({ text: sql, values: params }, options);
-    return {
-      rows: result.rows as T[],
-      rowCount: result.rowCount,
-      command: result.command,
-      fields: result.fields.map((field) => ({ name: field.name, dataTypeID: field.dataTypeID })),
-    };
+    return this.inCall('query', { statement: sql, write: !isReadOnlySql(sql) }, options, async (options) => {
+      const result = await this.runStatement({ text: sql, values: params }, checkSql(sql, params, options));
+      return {
+        rows: result.rows as T[],
+        rowCount: result.rowCount,
+        command: result.command,
+        fields: result.fields.map((field) => ({ name: field.name, dataTypeID: field.dataTypeID })),
+      };
+    });
   }
 
-  /** Runs a statement and returns its rows, typed as `T`. */
+  /**
+   * Runs a statement and returns its rows, typed as `T`. Without parameters the text may hold
+   * several statements separated by `;` (the rows are the last one's); see {@link execute}, and
+   * `{ multipleStatements: false }` to refuse that.
+   */
   query<T = Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> {
-    // Not async: one promise layer less on the most used call; bad input still rejects.
-    try {
-      checkSql(sql, params);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.runStatement({ text: sql, values: params }, options).then((result) => result.rows as T[]);
+    return this.inCall('query', { statement: sql, write: !isReadOnlySql(sql) }, options, (options) => {
+      // Not async: one promise layer less on the most used call; bad input still rejects.
+      let checked: QueryOptions & { singleStatement?: boolean | undefined };
+      try {
+        checked = checkSql(sql, params, options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return this.runStatement({ text: sql, values: params }, checked).then((result) => result.rows as T[]);
+    });
   }
 
   /** The first row of a statement, or `undefined` when it returned none. */
-  async queryOne<T = Row>(
+  queryOne<T = Row>(
     sql: string,
     params: readonly unknown[] = [],
     options: QueryOptions = {},
   ): Promise<T | undefined> {
-    return (await this.query<T>(sql, params, options))[0];
+    return this.inCall('query', { statement: sql, write: !isReadOnlySql(sql) }, options, async (options) => {
+      return (await this.query<T>(sql, params, options))[0];
+    });
   }
 
   /**
@@ -142,181 +176,220 @@ export abstract class SqlExecutor {
     params: readonly unknown[] = [],
     options: StreamOptions = {},
   ): AsyncIterable<T> {
-    checkSql(sql, params);
+    checkSql(sql, params, options);
     return this.streamStatement<T>({ text: sql, values: params }, options);
   }
 
   /** `CREATE TABLE [IF NOT EXISTS]` with quoted names; `columns` maps names to SQL definitions. */
-  async createTable(
+  createTable(
     name: ObjectName,
     columns: ColumnDefinitions,
     options: CreateTableOptions & CallOptions = {},
   ): Promise<void> {
-    await this.runStatement(
-      { text: createTableStatement(name, columns, options), values: [] },
-      { ...options, singleStatement: true },
-    );
-    this.catalog.forget(name);
+    return this.inCall('createTable', { write: true }, options, async (options) => {
+      await this.runStatement(
+        { text: createTableStatement(name, columns, options), values: [] },
+        { ...options, singleStatement: true },
+      );
+      this.catalog.forget(name);
+    });
   }
 
   /** `DROP TABLE [IF EXISTS]` (default `IF EXISTS`). */
-  async dropTable(name: ObjectName, options: DropTableOptions & CallOptions = {}): Promise<void> {
-    await this.runStatement(
-      { text: dropTableStatement(name, options), values: [] },
-      { ...options, singleStatement: true },
-    );
-    this.catalog.forget(name);
+  dropTable(name: ObjectName, options: DropTableOptions & CallOptions = {}): Promise<void> {
+    return this.inCall('dropTable', { write: true }, options, async (options) => {
+      await this.runStatement(
+        { text: dropTableStatement(name, options), values: [] },
+        { ...options, singleStatement: true },
+      );
+      this.catalog.forget(name);
+    });
   }
 
   /** Inserts one row and returns it as stored (defaults and generated ids filled in). */
-  async insert<T = Row>(table: ObjectName, data: Row, options: WriteOptions = {}): Promise<T> {
-    const result = await this.runStatement(insertStatement(table, data, options.returning), options);
-    return result.rows[0] as T;
+  insert<T = Row>(table: ObjectName, data: Row, options: WriteOptions = {}): Promise<T> {
+    return this.inCall('insert', { write: true }, options, async (options) => {
+      const result = await this.runStatement(insertStatement(table, data, options.returning), options);
+      return result.rows[0] as T;
+    });
   }
 
   /** Inserts or updates one row by its key and returns it. */
-  async upsert<T = Row>(table: ObjectName, data: Row, options: UpsertOptions = {}): Promise<T> {
-    let target: { useUpsertStatement: boolean; conflictColumns: readonly string[] };
-    let fromCatalog = false;
-    if (options.conflictColumns !== undefined) {
-      if (!Array.isArray(options.conflictColumns) || options.conflictColumns.length === 0) {
-        throw new ConfigError('conflictColumns must be a non-empty array of column names', {
-          field: 'conflictColumns',
-        });
+  upsert<T = Row>(table: ObjectName, data: Row, options: UpsertOptions = {}): Promise<T> {
+    return this.inCall('upsert', { write: true }, options, async (options) => {
+      let target: { useUpsertStatement: boolean; conflictColumns: readonly string[] };
+      let fromCatalog = false;
+      if (options.conflictColumns !== undefined) {
+        if (!Array.isArray(options.conflictColumns) || options.conflictColumns.length === 0) {
+          throw new ConfigError('conflictColumns must be a non-empty array of column names', {
+            field: 'conflictColumns',
+          });
+        }
+        target = { useUpsertStatement: false, conflictColumns: options.conflictColumns };
+      } else if ((await this.serverKind(options)) === 'cockroachdb') {
+        target = { useUpsertStatement: true, conflictColumns: [] };
+      } else {
+        const key = await this.catalog.primaryKey(table, (statement) =>
+          this.runStatement(statement, options),
+        );
+        target = { useUpsertStatement: false, conflictColumns: key };
+        fromCatalog = true;
       }
-      target = { useUpsertStatement: false, conflictColumns: options.conflictColumns };
-    } else if ((await this.serverKind(options)) === 'cockroachdb') {
-      target = { useUpsertStatement: true, conflictColumns: [] };
-    } else {
-      const key = await this.catalog.primaryKey(table, (statement) => this.runStatement(statement, options));
-      target = { useUpsertStatement: false, conflictColumns: key };
-      fromCatalog = true;
-    }
-    try {
-      const result = await this.runStatement(
-        upsertStatement(table, data, target, options.returning),
-        options,
-      );
-      return result.rows[0] as T;
-    } catch (error) {
-      // The cached primary key may be stale (the table changed): read it again next time.
-      if (fromCatalog) this.catalog.forget(table);
-      throw error;
-    }
+      try {
+        const result = await this.runStatement(
+          upsertStatement(table, data, target, options.returning),
+          options,
+        );
+        return result.rows[0] as T;
+      } catch (error) {
+        // The cached primary key may be stale (the table changed): read it again next time.
+        if (fromCatalog) this.catalog.forget(table);
+        throw error;
+      }
+    });
   }
 
   /** Selects rows: columns, equality filters, typed ordering, validated limit and offset. */
-  async select<T = Row>(table: ObjectName, options: SelectOptions & QueryOptions = {}): Promise<T[]> {
-    return (await this.runStatement(selectStatement(table, options), options)).rows as T[];
+  select<T = Row>(table: ObjectName, options: SelectOptions & QueryOptions = {}): Promise<T[]> {
+    return this.inCall('select', { write: false }, options, async (options) => {
+      return (await this.runStatement(selectStatement(table, options), options)).rows as T[];
+    });
   }
 
   /** The first row `select` would return (it asks the server for one row), or `undefined`. */
-  async selectOne<T = Row>(
+  selectOne<T = Row>(
     table: ObjectName,
     options: Omit<SelectOptions, 'limit'> & QueryOptions = {},
   ): Promise<T | undefined> {
-    const rows = await this.select<T>(table, { ...options, limit: 1 });
-    return rows[0];
+    return this.inCall('select', { write: false }, options, async (options) => {
+      const rows = await this.select<T>(table, { ...options, limit: 1 });
+      return rows[0];
+    });
   }
 
   /** Updates the rows matching `where` and returns them all. An empty `where` needs `{ allowAll: true }`. */
-  async update<T = Row>(
+  update<T = Row>(
     table: ObjectName,
     data: Row,
     where: Where,
     options: WriteOptions & FilteredWriteOptions = {},
   ): Promise<T[]> {
-    const returning: Returning = options.returning;
-    return (await this.runStatement(updateStatement(table, data, where, options, returning), options))
-      .rows as T[];
+    return this.inCall('update', { write: true }, options, async (options) => {
+      const returning: Returning = options.returning;
+      return (await this.runStatement(updateStatement(table, data, where, options, returning), options))
+        .rows as T[];
+    });
   }
 
   /** Deletes the rows matching `where` in one statement and returns how many. An empty `where` needs `{ allowAll: true }`. */
-  async delete(
-    table: ObjectName,
-    where: Where,
-    options: FilteredWriteOptions & CallOptions = {},
-  ): Promise<number> {
-    return (await this.runStatement(deleteStatement(table, where, options), options)).rowCount ?? 0;
+  delete(table: ObjectName, where: Where, options: FilteredWriteOptions & CallOptions = {}): Promise<number> {
+    return this.inCall('delete', { write: true }, options, async (options) => {
+      return (await this.runStatement(deleteStatement(table, where, options), options)).rowCount ?? 0;
+    });
   }
 
   /**
    * Inserts many rows with multi-row INSERTs of at most `chunkSize` rows (1000) and never more than
    * 65,535 parameters each. Atomic by default.
    */
-  async batchInsert<T = Row>(
+  batchInsert<T = Row>(
     table: ObjectName,
     records: readonly Row[],
     options: BatchInsertOptions = {},
   ): Promise<BatchResult<T>> {
-    // true: every column; a list: those columns; false/absent: no RETURNING (just the count).
-    const wantRows = options.returning !== undefined && options.returning !== false;
-    let returning: readonly string[] | undefined | false = false;
-    if (options.returning === true) returning = undefined;
-    else if (Array.isArray(options.returning)) returning = options.returning;
-    const statements = batchInsertStatements(table, records, { chunkSize: options.chunkSize, returning });
-    const runAll = async (
-      executor: SqlExecutor,
-      onChunk?: (count: number) => void,
-    ): Promise<BatchResult<T>> => {
-      const rows: T[] = [];
-      let rowCount = 0;
-      for (const statement of statements) {
-        const result = await executor.runStatement(statement, options);
-        rowCount += result.rowCount ?? 0;
-        if (wantRows) rows.push(...(result.rows as T[]));
-        onChunk?.(rowCount);
+    return this.inCall('batchInsert', { write: true }, options, async (options) => {
+      // true: every column; a list: those columns; false/absent: no RETURNING (just the count).
+      const wantRows = options.returning !== undefined && options.returning !== false;
+      let returning: readonly string[] | undefined | false = false;
+      if (options.returning === true) returning = undefined;
+      else if (Array.isArray(options.returning)) returning = options.returning;
+      const statements = batchInsertStatements(table, records, { chunkSize: options.chunkSize, returning });
+      const runAll = async (
+        executor: SqlExecutor,
+        onChunk?: (count: number) => void,
+      ): Promise<BatchResult<T>> => {
+        const rows: T[] = [];
+        let rowCount = 0;
+        for (const statement of statements) {
+          const result = await executor.runStatement(statement, options);
+          rowCount += result.rowCount ?? 0;
+          if (wantRows) rows.push(...(result.rows as T[]));
+          onChunk?.(rowCount);
+        }
+        return { rowCount, rows };
+      };
+      if (statements.length === 0) return { rowCount: 0, rows: [] };
+      if (options.atomic !== false) return this.atomically((executor) => runAll(executor), options);
+      let committed = 0;
+      try {
+        return await runAll(this, (count) => {
+          committed = count;
+        });
+      } catch (error) {
+        if (committed === 0) throw error;
+        throw new BatchInsertError(
+          `batchInsert failed after ${committed} of ${records.length} rows were committed: ${(error as Error).message}`,
+          { committedRows: committed, cause: error },
+        );
       }
-      return { rowCount, rows };
-    };
-    if (statements.length === 0) return { rowCount: 0, rows: [] };
-    if (options.atomic !== false) return this.atomically((executor) => runAll(executor), options);
-    let committed = 0;
-    try {
-      return await runAll(this, (count) => {
-        committed = count;
-      });
-    } catch (error) {
-      if (committed === 0) throw error;
-      throw new BatchInsertError(
-        `batchInsert failed after ${committed} of ${records.length} rows were committed: ${(error as Error).message}`,
-        { committedRows: committed, cause: error },
-      );
-    }
+    });
   }
 
   /**
    * Updates many rows by `keyColumn` (default `id`): one `UPDATE … FROM (VALUES …)` per chunk, all in
    * one transaction. Returns the updated rows; a key with no row is simply not among them.
    */
-  async batchUpdate<T = Row>(
+  batchUpdate<T = Row>(
     table: ObjectName,
     records: readonly Row[],
     options: BatchUpdateOptions = {},
   ): Promise<BatchResult<T>> {
-    if (Array.isArray(records) && records.length === 0) return { rowCount: 0, rows: [] };
-    const keyColumn = options.keyColumn ?? 'id';
-    const types = await this.catalog.columnTypes(table, (statement) => this.runStatement(statement, options));
-    try {
-      const statements = batchUpdateStatements(table, records, keyColumn, types, {
-        chunkSize: options.chunkSize,
-      });
-      return await this.atomically(async (executor) => {
-        const rows: T[] = [];
-        for (const statement of statements)
-          rows.push(...((await executor.runStatement(statement, options)).rows as T[]));
-        return { rowCount: rows.length, rows };
-      }, options);
-    } catch (error) {
-      // The cached column types may be stale (the table changed): read them again next time.
-      this.catalog.forget(table);
-      throw error;
-    }
+    return this.inCall('batchUpdate', { write: true }, options, async (options) => {
+      if (Array.isArray(records) && records.length === 0) return { rowCount: 0, rows: [] };
+      const keyColumn = options.keyColumn ?? 'id';
+      const types = await this.catalog.columnTypes(table, (statement) =>
+        this.runStatement(statement, options),
+      );
+      try {
+        const statements = batchUpdateStatements(table, records, keyColumn, types, {
+          chunkSize: options.chunkSize,
+        });
+        return await this.atomically(async (executor) => {
+          const rows: T[] = [];
+          for (const statement of statements)
+            rows.push(...((await executor.runStatement(statement, options)).rows as T[]));
+          return { rowCount: rows.length, rows };
+        }, options);
+      } catch (error) {
+        // The cached column types may be stale (the table changed): read them again next time.
+        this.catalog.forget(table);
+        throw error;
+      }
+    });
   }
 }
 
-function checkSql(sql: string, params: readonly unknown[]): void {
+/** Statements that only read: a timeout or lost connection during them cannot have changed data. */
+const READ_ONLY_SQL = /^\s*(select|show|explain|values|table)\b/i;
+
+function isReadOnlySql(sql: string): boolean {
+  return typeof sql === 'string' && READ_ONLY_SQL.test(sql);
+}
+
+/**
+ * Validates a raw statement call and returns the options to run it with: with `multipleStatements:
+ * false` the text is refused when it holds several statements, and goes over the extended protocol
+ * so the server enforces the same.
+ */
+function checkSql(
+  sql: string,
+  params: readonly unknown[],
+  options: QueryOptions,
+): QueryOptions & { singleStatement?: boolean | undefined } {
   if (typeof sql !== 'string' || sql.trim().length === 0)
     throw new ConfigError('sql must be a non-empty string', { field: 'sql' });
   if (!Array.isArray(params)) throw new ConfigError('params must be an array', { field: 'params' });
+  if (options.multipleStatements !== false) return options;
+  checkSingleStatement(sql);
+  return { ...options, singleStatement: true };
 }

@@ -1,10 +1,16 @@
-import { type CallOptions, ConfigError, type EventPublisher, type Lease, QueryError } from '@conn/core';
+import {
+  type CallOptions,
+  type CallRunner,
+  ConfigError,
+  type EventPublisher,
+  type Lease,
+  QueryError,
+} from '@conn/core';
 import type pg from 'pg';
 import type { Catalog } from './catalog.js';
 import { commitFailure } from './commit-failure.js';
-import type { CockroachConnection, ServerKind } from './connection.js';
-import { instrumented } from './events.js';
-import type { QueryOptions, StreamOptions } from './query-options.js';
+import { CANCEL_GRACE_MS, type CockroachConnection, type ServerKind } from './connection.js';
+import type { InCall, QueryOptions, StreamOptions } from './query-options.js';
 import { RowStream } from './result-stream.js';
 import type { Statement } from './sql/statement.js';
 import { SqlExecutor } from './sql-executor.js';
@@ -14,6 +20,8 @@ export interface TransactionHost {
   readonly catalog: Catalog;
   readonly events: EventPublisher;
   readonly streamBatchSize: number;
+  /** The client's call path: a transaction's calls share its closed check and tracing. */
+  readonly calls: CallRunner;
 }
 
 type State = 'open' | 'committed' | 'rolled back' | 'failed';
@@ -62,21 +70,44 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     return fn(this);
   }
 
+  protected override inCall<O extends CallOptions, T>(
+    operation: string,
+    spec: {
+      readonly statement?: string | undefined;
+      readonly write: boolean;
+      readonly runsCallerCode?: boolean;
+    },
+    options: O,
+    work: (options: O & InCall) => Promise<T>,
+  ): Promise<T> {
+    if ((options as InCall).call !== undefined) {
+      try {
+        return work(options as O & InCall);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    // Inside a transaction nothing is committed until COMMIT, so no statement "may have executed":
+    // the commit is where that question lives (AmbiguousCommitError).
+    return this.host.calls.run({ operation, statement: spec.statement, write: false }, options, (call) =>
+      work({ ...options, call, ownDeadline: true }),
+    );
+  }
+
   protected override async runStatement(
     statement: Statement,
-    options: QueryOptions & { singleStatement?: boolean | undefined },
+    options: QueryOptions & InCall & { singleStatement?: boolean | undefined },
   ): Promise<pg.QueryResult> {
     this.checkOpen();
     this.running++;
     try {
-      return await instrumented(this.host.events, statement, () =>
-        this.connection.query(statement, {
-          signal: combineSignals(options.signal, this.outerSignal),
-          timeoutMs: options.timeoutMs,
-          rowMode: options.rowMode === 'array' ? 'array' : undefined,
-          singleStatement: options.singleStatement,
-        }),
-      );
+      if (options.call !== undefined) options.call.target = this.connection.address;
+      // The session is this transaction's alone, so a deadline may cancel the statement on it.
+      return await this.connection.query(statement, {
+        signal: combineSignals(options.call?.signal ?? options.signal, this.outerSignal),
+        rowMode: options.rowMode === 'array' ? 'array' : undefined,
+        singleStatement: options.singleStatement,
+      });
     } finally {
       this.running--;
     }
@@ -101,19 +132,21 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
    * Commits. A 40003 or a connection lost during COMMIT raises `AmbiguousCommitError` (the commit
    * may have happened); a 40001 here means it did not.
    */
-  async commit(options: CallOptions = {}): Promise<void> {
-    this.checkManual('commit');
-    this.checkOpen();
-    try {
-      await this.connection.query(
-        { text: 'COMMIT', values: [] },
-        { signal: options.signal, timeoutMs: options.timeoutMs },
-      );
-      this.finish('committed');
-    } catch (error) {
-      this.finish('failed');
-      throw commitFailure(error, 'COMMIT');
-    }
+  commit(options: CallOptions = {}): Promise<void> {
+    // The grace lets a cancelled COMMIT report what happened (AmbiguousCommitError) instead of a bare timeout.
+    const spec = { operation: 'commit', statement: 'COMMIT', graceMs: CANCEL_GRACE_MS + 500 };
+    return this.host.calls.run(spec, options, async (call) => {
+      this.checkManual('commit');
+      this.checkOpen();
+      try {
+        call.target = this.connection.address;
+        await this.connection.query({ text: 'COMMIT', values: [] }, { signal: call.signal });
+        this.finish('committed');
+      } catch (error) {
+        this.finish('failed');
+        throw commitFailure(call.reason ?? error, 'COMMIT');
+      }
+    });
   }
 
   /** Rolls back. Safe to call on a failed transaction; a no-op once ended. */

@@ -1,11 +1,17 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Secret } from '@conn/core';
+import { type CockroachDBFault, FaultList } from './faults.js';
 import { CockroachSession } from './session.js';
-import { type InjectErrorRule, type KillConnectionRule, RuleList } from './statement-rules.js';
+import { type CockroachDBTestUpstream, relayUrl, resolveUpstream } from './upstream.js';
 
-/** Options of {@link startCockroachTestServer}. */
-export interface CockroachTestServerOptions {
-  /** The real PostgreSQL to relay to. */
-  readonly upstream: { readonly host: string; readonly port: number };
+/** Options of {@link startCockroachDBTestServer}. */
+export interface CockroachDBTestServerOptions {
+  /**
+   * The real PostgreSQL to relay to, as a `postgresql://user:password@host:port/database` URL (for
+   * example the one the test run was given) or as its parts. Its credentials go into `url`; the
+   * relay itself speaks plain TCP to it and leaves authentication to the client and PostgreSQL.
+   */
+  readonly upstream: string | Secret | CockroachDBTestUpstream;
   /** The `crdb_version` sent at startup. Default: a CockroachDB v26.2.0 version string. */
   readonly crdbVersion?: string | undefined;
   /** Port on 127.0.0.1; default 0 (any free port). */
@@ -13,7 +19,7 @@ export interface CockroachTestServerOptions {
 }
 
 /** A session seen by the server. */
-export interface CockroachTestSession {
+export interface CockroachDBTestSession {
   readonly id: number;
   /** The PostgreSQL backend's process id (from BackendKeyData). */
   readonly backendPid: number | undefined;
@@ -22,20 +28,23 @@ export interface CockroachTestSession {
   readonly open: boolean;
 }
 
-/** A running CockroachDB behaviour server. */
-export interface CockroachTestServer extends AsyncDisposable {
+/** A running CockroachDB test server. */
+export interface CockroachDBTestServer extends AsyncDisposable {
+  /**
+   * `postgresql://<user>:<password>@127.0.0.1:<port>/<database>?sslmode=disable` with the upstream's
+   * credentials, percent-encoded: `CockroachDBClient.fromUrl(server.url)` connects through the server.
+   */
+  readonly url: string;
   readonly host: '127.0.0.1';
   readonly port: number;
+  /** Adds a fault (see {@link CockroachDBFault}); a fault hits `times` matching statements (default 1). */
+  fault(fault: CockroachDBFault): void;
+  /** Removes every fault not used up yet. */
+  clearFaults(): void;
   /** Statement texts in arrival order: of one session, or of all sessions. */
   statements(sessionId?: number): readonly string[];
   /** Every session so far, in connection order. */
-  readonly sessions: readonly CockroachTestSession[];
-  /** Answers the next matching statement(s) with an error (see {@link InjectErrorRule}). */
-  injectError(rule: InjectErrorRule): void;
-  /** Cuts the client connection at the next matching statement(s). */
-  killConnectionOn(rule: KillConnectionRule): void;
-  /** Forgets the rules not used yet. */
-  clearRules(): void;
+  readonly sessions: readonly CockroachDBTestSession[];
   /** Closes the listener and every session; idempotent. */
   close(): Promise<void>;
 }
@@ -44,7 +53,7 @@ const DEFAULT_CRDB_VERSION =
   'CockroachDB CCL v26.2.0 (x86_64-pc-linux-gnu, built 2026/06/01 00:00:00, go1.23.7)';
 
 /**
- * Starts a CockroachDB behaviour server on 127.0.0.1 in front of a real PostgreSQL. It relays the
+ * Starts a CockroachDB test server on 127.0.0.1 in front of a real PostgreSQL. It relays the
  * wire protocol and adds what CockroachDB does differently and what a test needs to provoke:
  *
  * - the `crdb_version` ParameterStatus at startup (drivers detect CockroachDB by it);
@@ -53,49 +62,65 @@ const DEFAULT_CRDB_VERSION =
  * - `SET inject_retry_errors_enabled = true`: inside explicit transactions statements fail with
  *   40001 until the client has rolled back to `cockroach_restart` three times;
  * - after an error it made up, the aborted-transaction state (25P02 until ROLLBACK);
- * - `injectError` and `killConnectionOn` for 40001 at RELEASE, 40003 at COMMIT, XXA00, lost connections;
+ * - faults: `{ kind: 'error' }` for 40001 at RELEASE, 40003 at COMMIT, XXA00 ...;
+ *   `{ kind: 'kill-connection' }` for connections lost before or after a statement ran;
  * - the `results_buffer_size` startup parameter is accepted (and recorded) instead of relayed.
  *
  * Statements are matched per message: a simple Query string with several statements is one text.
+ *
+ * @example
+ * await using server = await startCockroachDBTestServer({ upstream: process.env.PG_URL });
+ * await using db = CockroachDBClient.fromUrl(server.url);
+ * server.fault({ kind: 'error', match: 'RELEASE SAVEPOINT cockroach_restart', sqlstate: '40001' });
  */
-export async function startCockroachTestServer(
-  options: CockroachTestServerOptions,
-): Promise<CockroachTestServer> {
-  const errors = new RuleList<InjectErrorRule>();
-  const kills = new RuleList<KillConnectionRule>();
+export async function startCockroachDBTestServer(
+  options: CockroachDBTestServerOptions,
+): Promise<CockroachDBTestServer> {
+  const upstream = resolveUpstream(options?.upstream);
+  const faults = new FaultList();
   const sessions: CockroachSession[] = [];
   const log: { session: number; text: string }[] = [];
   const sockets = new Set<Socket>();
+  const track = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  };
   const context = {
-    upstream: options.upstream,
+    upstream,
     crdbVersion: options.crdbVersion ?? DEFAULT_CRDB_VERSION,
-    errors,
-    kills,
+    faults,
+    track,
     record: (session: CockroachSession, text: string) => log.push({ session: session.id, text }),
   };
   const listener: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    track(socket);
     sessions.push(new CockroachSession(sessions.length + 1, socket, context));
   });
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
-    listener.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    listener.listen(options.port ?? 0, '127.0.0.1', () => {
+      listener.off('error', reject);
+      resolve();
+    });
   });
   const address = listener.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
-      for (const session of sessions) session.close();
-      for (const socket of sockets) socket.destroy();
       listener.close(() => resolve());
+      for (const session of sessions) session.close();
+      // the upstream sockets of sessions and forwarded cancel requests too
+      for (const socket of sockets) socket.destroy();
     });
     return closing;
   };
   return {
+    url: relayUrl(upstream, port),
     host: '127.0.0.1',
     port,
+    fault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
     statements: (sessionId) =>
       log
         .filter((entry) => sessionId === undefined || entry.session === sessionId)
@@ -107,12 +132,6 @@ export async function startCockroachTestServer(
         startupParameters: session.startupParameters,
         open: session.open,
       }));
-    },
-    injectError: (rule) => errors.add(rule),
-    killConnectionOn: (rule) => kills.add(rule),
-    clearRules: () => {
-      errors.clear();
-      kills.clear();
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -1,10 +1,7 @@
 import { connect, type Socket } from 'node:net';
-import {
-  type InjectErrorRule,
-  type KillConnectionRule,
-  normalizeStatement,
-  type RuleList,
-} from './statement-rules.js';
+import type { FaultList } from './faults.js';
+import { normalizeStatement } from './statement-match.js';
+import type { ResolvedUpstream } from './upstream.js';
 import {
   CANCEL_REQUEST_CODE,
   commandComplete,
@@ -26,10 +23,11 @@ const COCKROACH_ONLY_PARAMETERS = ['results_buffer_size'];
 
 /** What a session shares with its server. */
 export interface SessionContext {
-  readonly upstream: { host: string; port: number };
+  readonly upstream: ResolvedUpstream;
   readonly crdbVersion: string;
-  readonly errors: RuleList<InjectErrorRule>;
-  readonly kills: RuleList<KillConnectionRule>;
+  readonly faults: FaultList;
+  /** Hands a socket to the server, which destroys it on close(). */
+  track(socket: Socket): void;
   record(session: CockroachSession, statement: string): void;
 }
 
@@ -155,6 +153,7 @@ export class CockroachSession {
 
   private forwardCancel(packet: Buffer): void {
     const socket = connect(this.context.upstream.port, this.context.upstream.host);
+    this.context.track(socket);
     socket.on('error', () => socket.destroy());
     socket.once('connect', () => socket.end(packet));
     socket.once('close', () => this.close());
@@ -163,6 +162,7 @@ export class CockroachSession {
 
   private connectUpstream(startup: Buffer): void {
     const upstream = connect(this.context.upstream.port, this.context.upstream.host);
+    this.context.track(upstream);
     this.upstream = upstream;
     upstream.setNoDelay(true);
     upstream.once('connect', () => upstream.write(startup));
@@ -393,7 +393,7 @@ export class CockroachSession {
       );
       return;
     }
-    const kill = this.context.kills.take(text);
+    const kill = this.context.faults.take('kill-connection', text);
     if (kill?.phase === 'before') {
       await this.settled();
       this.close();
@@ -408,7 +408,7 @@ export class CockroachSession {
       this.close();
       return;
     }
-    const injected = this.context.errors.take(text);
+    const injected = this.context.faults.take('error', text);
     if (injected !== undefined) {
       const message = injected.message ?? `injected error ${injected.sqlstate}`;
       if (injected.relayFirst === true) {

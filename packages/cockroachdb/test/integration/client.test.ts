@@ -1,6 +1,12 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
-import { AuthenticationError, isConnError, PoolTimeoutError, TimeoutError } from '@conn/core';
+import {
+  AuthenticationError,
+  ClientClosedError,
+  isConnError,
+  PoolTimeoutError,
+  TimeoutError,
+} from '@conn/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CockroachDBClient, type SqlError, UniqueViolationError } from '../../src/index.js';
 import { databaseUrl, openDatabase, testDatabase, uniqueTable } from '../support/database.js';
@@ -185,25 +191,36 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB client again
     }
   });
 
-  it('publishes query events with durations and without bound values', async () => {
+  it('publishes each call on its tracing channel with the masked statement and without bound values', async () => {
     const seen: Record<string, unknown>[] = [];
-    const listener = (message: unknown): void => {
-      seen.push(message as Record<string, unknown>);
+    const channel = diagnosticsChannel.tracingChannel('conn:cockroachdb:query');
+    const record = (message: unknown): void => {
+      seen.push({ ...(message as Record<string, unknown>) });
     };
-    diagnosticsChannel.subscribe('conn:cockroachdb:query:end', listener);
-    diagnosticsChannel.subscribe('conn:cockroachdb:query:error', listener);
+    const ignore = (): void => {};
+    const handlers = { start: ignore, end: ignore, asyncStart: ignore, asyncEnd: record, error: ignore };
+    channel.subscribe(handlers);
     try {
       await db.query('SELECT $1::text AS secret_value', ['do-not-publish-me']);
       await db.query('SELECT 1/0').catch(() => {});
+      await db.execute("ALTER ROLE conn_no_such_role PASSWORD E'it\\'s-hunter2'").catch(() => {});
     } finally {
-      diagnosticsChannel.unsubscribe('conn:cockroachdb:query:end', listener);
-      diagnosticsChannel.unsubscribe('conn:cockroachdb:query:error', listener);
+      channel.unsubscribe(handlers);
     }
-    expect(seen).toHaveLength(2);
-    expect(seen[0]).toMatchObject({ sql: 'SELECT $1::text AS secret_value', rowCount: 1, command: 'SELECT' });
+    expect(seen).toHaveLength(3);
+    const server = new URL(databaseUrl());
+    expect(seen[0]).toMatchObject({
+      package: 'cockroachdb',
+      operation: 'query',
+      statement: 'SELECT $1::text AS secret_value',
+      port: Number(server.port),
+      error: undefined,
+    });
     expect(seen[0]?.['durationMs']).toBeTypeOf('number');
-    expect(seen[1]).toMatchObject({ sql: 'SELECT 1/0', sqlstate: '22012', code: 'CONN_COCKROACHDB_SQL' });
+    expect(seen[1]).toMatchObject({ statement: 'SELECT 1/0' });
+    expect((seen[1]?.['error'] as { sqlstate?: string } | undefined)?.sqlstate).toBe('22012');
     expect(JSON.stringify(seen)).not.toContain('do-not-publish-me');
+    expect(JSON.stringify(seen)).not.toContain('hunter2');
   });
 
   it('inspect and JSON of the client never show the password', () => {
@@ -213,11 +230,12 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB client again
     expect(JSON.stringify(db)).not.toContain(password);
   });
 
-  it('close() ends every session and later calls fail with a pool-closed error', async () => {
+  it('close() ends every session and later calls fail with ClientClosedError', async () => {
     const temporary = openDatabase();
     await temporary.query('SELECT 1');
     await temporary.close();
     const error = await temporary.query('SELECT 1').catch((caught: unknown) => caught);
-    expect((error as { code?: string }).code).toBe('CONN_POOL_CLOSED');
+    expect(error).toBeInstanceOf(ClientClosedError);
+    expect((error as { code?: string }).code).toBe('CONN_CLIENT_CLOSED');
   });
 });

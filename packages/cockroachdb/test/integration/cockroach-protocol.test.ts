@@ -8,7 +8,7 @@ import {
   SchemaChangeFailureError,
   SerializationFailureError,
 } from '../../src/index.js';
-import { type CockroachTestServer, startCockroachTestServer } from '../../src/testing/index.js';
+import { type CockroachDBTestServer, startCockroachDBTestServer } from '../../src/testing/index.js';
 import { databaseUrl, testDatabase, uniqueTable } from '../support/database.js';
 
 const RETRY_PROTOCOL = /^(BEGIN|SAVEPOINT|ROLLBACK|RELEASE|COMMIT)/i;
@@ -16,21 +16,18 @@ const RETRY_PROTOCOL = /^(BEGIN|SAVEPOINT|ROLLBACK|RELEASE|COMMIT)/i;
 describe.skipIf(testDatabase.skipReason !== undefined)(
   'CockroachDB protocol through the behaviour server',
   () => {
-    let server: CockroachTestServer;
+    let server: CockroachDBTestServer;
     let db: CockroachDBClient;
     let table: string;
 
     beforeEach(async () => {
-      const upstream = new URL(databaseUrl());
-      server = await startCockroachTestServer({
-        upstream: { host: upstream.hostname, port: Number(upstream.port || 5432) },
-      });
-      db = CockroachDBClient.fromUrl(databaseUrl(), { port: server.port, host: '127.0.0.1', pool: { max: 2 } });
+      server = await startCockroachDBTestServer({ upstream: databaseUrl() });
+      db = CockroachDBClient.fromUrl(server.url, { pool: { max: 2 } });
       table = uniqueTable('crdb');
       await db.createTable(table, { id: 'INT8 PRIMARY KEY', v: 'INT8' });
     });
     afterEach(async () => {
-      server.clearRules();
+      server.clearFaults();
       await db.dropTable(table);
       await db.close();
       await server.close();
@@ -60,7 +57,8 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
     });
 
     it('a 40001 in the body rolls back to the savepoint and runs the callback again in the same transaction', async () => {
-      server.injectError({
+      server.fault({
+        kind: 'error',
         match: /^INSERT INTO/i,
         sqlstate: '40001',
         message:
@@ -91,7 +89,8 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
     });
 
     it('a 40001 at RELEASE (the commit point) is retried through the savepoint', async () => {
-      server.injectError({
+      server.fault({
+        kind: 'error',
         match: 'RELEASE SAVEPOINT cockroach_restart',
         sqlstate: '40001',
         message: 'restart transaction: (RETRY_SERIALIZABLE)',
@@ -122,7 +121,8 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
     });
 
     it('40003 at COMMIT raises AmbiguousCommitError without a retry (the row was in fact committed)', async () => {
-      server.injectError({
+      server.fault({
+        kind: 'error',
         match: 'RELEASE SAVEPOINT cockroach_restart',
         sqlstate: '40003',
         message: 'result is ambiguous (error=rpc error)',
@@ -142,7 +142,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
     });
 
     it('a connection cut at RELEASE raises AmbiguousCommitError without a retry', async () => {
-      server.killConnectionOn({ match: 'RELEASE SAVEPOINT cockroach_restart', phase: 'after' });
+      server.fault({ kind: 'kill-connection', match: 'RELEASE SAVEPOINT cockroach_restart', phase: 'after' });
       let attempts = 0;
       const error = await db
         .runInTransaction(async (tx) => {
@@ -156,7 +156,11 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
     });
 
     it('an idempotent callback is retried after an ambiguous commit', async () => {
-      server.killConnectionOn({ match: 'RELEASE SAVEPOINT cockroach_restart', phase: 'before' });
+      server.fault({
+        kind: 'kill-connection',
+        match: 'RELEASE SAVEPOINT cockroach_restart',
+        phase: 'before',
+      });
       let attempts = 0;
       await db.runInTransaction(
         async (tx) => {
@@ -171,7 +175,8 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
     });
 
     it('XXA00 is raised as SchemaChangeFailureError and never retried', async () => {
-      server.injectError({
+      server.fault({
+        kind: 'error',
         match: 'RELEASE SAVEPOINT cockroach_restart',
         sqlstate: 'XXA00',
         message: 'transaction committed but schema change aborted',
@@ -203,7 +208,8 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
     });
 
     it('gives up with MaxRetriesExceededError when the server keeps asking for retries', async () => {
-      server.injectError({
+      server.fault({
+        kind: 'error',
         match: /^INSERT INTO/i,
         sqlstate: '40001',
         message: 'restart transaction: (RETRY_SERIALIZABLE)',
@@ -230,10 +236,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)(
     });
 
     it('sends results_buffer_size as a startup parameter when configured', async () => {
-      await using sized = CockroachDBClient.fromUrl(`${databaseUrl()}&results_buffer_size=65536`, {
-        port: server.port,
-        host: '127.0.0.1',
-      });
+      await using sized = CockroachDBClient.fromUrl(`${server.url}&results_buffer_size=65536`);
       await sized.connect();
       expect(server.sessions.at(-1)?.startupParameters['results_buffer_size']).toBe('65536');
     });

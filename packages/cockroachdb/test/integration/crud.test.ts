@@ -154,6 +154,83 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CRUD helpers against Pos
     expect(await db.select(users, { columns: ['name'] })).toEqual([{ name: 'keep' }]);
   });
 
+  it('hostile column definitions cannot drop a table; the same text sent as raw SQL does', async () => {
+    const exists = async (name: string): Promise<boolean> =>
+      (await db.queryOne<{ found: string | null }>('SELECT to_regclass(quote_ident($1)) AS found', [name]))
+        ?.found != null;
+    const victim = uniqueTable('victim');
+    const evil = uniqueTable('evil');
+    const escaped = `TEXT DEFAULT E'\\''); DROP TABLE "${victim}"; --'`;
+    const continued = `TEXT DEFAULT E'a'\n'\\''); DROP TABLE "${victim}"; --'`;
+    const backslash = `TEXT DEFAULT '\\''); DROP TABLE "${victim}"; --'`;
+    try {
+      await db.createTable(victim, { id: 'INT8 PRIMARY KEY' });
+      for (const definition of [
+        escaped,
+        continued,
+        backslash,
+        `TEXT DEFAULT x$$; DROP TABLE "${victim}"; --$$`,
+        `TEXT DEFAULT b'\\''); DROP TABLE "${victim}"; --'`,
+        `TEXT DEFAULT $a$x$a$; DROP TABLE "${victim}"; --$A$`,
+        `TEXT /* /* */ ; DROP TABLE "${victim}"; */`,
+      ]) {
+        await expect(db.createTable(evil, { note: definition }), definition).rejects.toMatchObject({
+          code: 'CONN_COCKROACHDB_UNSAFE_DEFINITION',
+          field: 'columns.note',
+        });
+        expect(await exists(victim)).toBe(true);
+        expect(await exists(evil)).toBe(false);
+      }
+
+      // What the checker stops is live: sent as raw SQL (simple protocol), these drop the victim.
+      for (const definition of [escaped, continued]) {
+        await db.query(`CREATE TABLE "${evil}" (note ${definition})`);
+        expect(await exists(victim), definition).toBe(false);
+        await db.dropTable(evil);
+        await db.createTable(victim, { id: 'INT8 PRIMARY KEY' });
+      }
+      // And the backslash one is live as soon as a session turns standard_conforming_strings off.
+      {
+        await using tx = await db.transaction();
+        await tx.query('SET LOCAL standard_conforming_strings = off');
+        await tx.query(`CREATE TABLE "${evil}" (note ${backslash})`);
+        expect(
+          (await tx.queryOne('SELECT to_regclass(quote_ident($1)) AS found', [victim]))?.['found'],
+        ).toBeNull();
+        await tx.rollback();
+      }
+      expect(await exists(victim)).toBe(true);
+    } finally {
+      await db.dropTable(evil);
+      await db.dropTable(victim);
+    }
+  });
+
+  it('column definitions with ; -- /* and quotes inside literals work as written', async () => {
+    const table = uniqueTable('literals');
+    await db.createTable(table, {
+      id: 'SERIAL PRIMARY KEY',
+      doubled: `TEXT DEFAULT 'a''); DROP TABLE "${users}"; --'`,
+      escaped: "TEXT DEFAULT E'it\\'s; /* not a comment */'",
+      dollar: "TEXT DEFAULT $d$ $$ -- ; ' $d$",
+      unicode: "TEXT DEFAULT U&'d\\0061t\\0061'",
+      continued: "TEXT DEFAULT 'one;'\n'two'",
+    });
+    try {
+      expect(await db.insert(table, {})).toEqual({
+        id: 1,
+        doubled: `a'); DROP TABLE "${users}"; --`,
+        escaped: "it's; /* not a comment */",
+        dollar: " $$ -- ; ' ",
+        unicode: 'data',
+        continued: 'one;two',
+      });
+      expect(await db.select(users)).toEqual([]);
+    } finally {
+      await db.dropTable(table);
+    }
+  });
+
   it('a bad value for a bound parameter is a ConfigError, not a crash', async () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;

@@ -8,24 +8,21 @@ import {
   Migrator,
   SchemaChangeFailureError,
 } from '../../src/index.js';
-import { type CockroachTestServer, startCockroachTestServer } from '../../src/testing/index.js';
+import { type CockroachDBTestServer, startCockroachDBTestServer } from '../../src/testing/index.js';
 import { databaseUrl, testDatabase, uniqueTable } from '../support/database.js';
 
 const TRANSACTION_CONTROL = /^(BEGIN|START|SAVEPOINT|RELEASE|COMMIT|ROLLBACK)\b/i;
 
 describe.skipIf(testDatabase.skipReason !== undefined)('Migrator on CockroachDB (behaviour server)', () => {
-  let server: CockroachTestServer;
+  let server: CockroachDBTestServer;
   let db: CockroachDBClient;
   let tableName: string;
   let prefix: string;
   let migrations: MigrationSource[];
 
   beforeEach(async () => {
-    const upstream = new URL(databaseUrl());
-    server = await startCockroachTestServer({
-      upstream: { host: upstream.hostname, port: Number(upstream.port || 5432) },
-    });
-    db = CockroachDBClient.fromUrl(databaseUrl(), { host: '127.0.0.1', port: server.port, pool: { max: 3 } });
+    server = await startCockroachDBTestServer({ upstream: databaseUrl() });
+    db = CockroachDBClient.fromUrl(server.url, { pool: { max: 3 } });
     tableName = uniqueTable('mig');
     prefix = uniqueTable('t');
     migrations = [
@@ -45,7 +42,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator on CockroachDB 
   });
 
   afterEach(async () => {
-    server.clearRules();
+    server.clearFaults();
     try {
       for (const table of [`${prefix}_people`, `${prefix}_pets`, tableName, `${tableName}_lock`]) {
         await db.dropTable(table);
@@ -102,7 +99,8 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator on CockroachDB 
   });
 
   it('a failing migration is reported with its version and stays unrecorded; the ones before stay applied', async () => {
-    server.injectError({
+    server.fault({
+      kind: 'error',
       match: /^CREATE TABLE \S+_pets/,
       sqlstate: 'XXA00',
       message: 'schema change failed: injected',
@@ -120,7 +118,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator on CockroachDB 
   });
 
   it('when recording fails after the SQL ran, the error says so and how to repair it', async () => {
-    server.injectError({ match: new RegExp(`^INSERT INTO "${tableName}" `), sqlstate: 'XX000' });
+    server.fault({ kind: 'error', match: new RegExp(`^INSERT INTO "${tableName}" `), sqlstate: 'XX000' });
     const error = await migrator()
       .migrate()
       .catch((caught: unknown) => caught);

@@ -2,8 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import {
   type CockroachDBClient,
   checksumOf,
@@ -13,6 +12,7 @@ import {
   Migrator,
   type MigratorOptions,
   TimeoutError,
+  type Transaction,
 } from '../../src/index.js';
 import { openDatabase, testDatabase, uniqueTable } from '../support/database.js';
 
@@ -22,12 +22,15 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against Postgre
   let tableName: string;
   /** Prefix of the tables the migrations create, unique to the test. */
   let prefix: string;
+  /** Sessions holding a gate closed, released after each test whatever happened. */
+  let gateHolders: Transaction[];
 
   beforeEach(() => {
     db = openDatabase();
     dir = mkdtempSync(join(tmpdir(), 'conn-mig-'));
     tableName = uniqueTable('mig');
     prefix = uniqueTable('t');
+    gateHolders = [];
     write('0001_people.up.sql', `CREATE TABLE ${prefix}_people (id INT8 PRIMARY KEY, name TEXT);\n`);
     write('0001_people.down.sql', `DROP TABLE ${prefix}_people;\n`);
     write(
@@ -40,7 +43,9 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against Postgre
   afterEach(async () => {
     rmSync(dir, { recursive: true, force: true });
     try {
-      for (const suffix of ['people', 'pets', 'toys', 'bad', 'slow'])
+      for (const holder of gateHolders) await holder.rollback();
+      await db.execute(`DROP SEQUENCE IF EXISTS ${prefix}_gate_reached`);
+      for (const suffix of ['people', 'pets', 'toys', 'bad', 'slow', 'gate'])
         await db.dropTable(`${prefix}_${suffix}`);
       await db.dropTable(tableName);
       await db.dropTable(`${tableName}_lock`);
@@ -65,6 +70,53 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against Postgre
   }
   async function lockRows(): Promise<{ holder: string }[]> {
     return db.query<{ holder: string }>(`SELECT holder FROM "${tableName}_lock"`);
+  }
+  /** Polls `condition` (through the database, never a fixed sleep) until it holds. */
+  async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
+    await vi.waitFor(
+      async () => {
+        if (!(await condition())) throw new Error('not yet');
+      },
+      { timeout: 15_000, interval: 20 },
+    );
+  }
+  /**
+   * A gate for a migration: `sql`, put in a migration file, bumps a sequence (outside any
+   * transaction, so `reached()` sees the migration got there) and then waits for a row this test
+   * holds locked, until `open()`.
+   */
+  async function closedGate(): Promise<{ sql: string; reached(): Promise<void>; open(): Promise<void> }> {
+    const table = `${prefix}_gate`;
+    await db.execute(`CREATE TABLE ${table} (id INT8 PRIMARY KEY, passed INT8 NOT NULL DEFAULT 0)`);
+    await db.execute(`INSERT INTO ${table} (id) VALUES (1)`);
+    await db.execute(`CREATE SEQUENCE ${table}_reached`);
+    const holder = await db.transaction();
+    gateHolders.push(holder);
+    await holder.query(`SELECT id FROM ${table} WHERE id = 1 FOR UPDATE`);
+    return {
+      sql: `SELECT nextval('${table}_reached');\nUPDATE ${table} SET passed = passed + 1 WHERE id = 1;\n`,
+      reached: () =>
+        waitUntil(
+          async () =>
+            (await db.queryOne<{ is_called: boolean }>(`SELECT is_called FROM ${table}_reached`))
+              ?.is_called === true,
+        ),
+      open: async () => {
+        gateHolders.splice(gateHolders.indexOf(holder), 1);
+        await holder.commit();
+      },
+    };
+  }
+  /** Resolves once a migrator on one of `spies`' clients found the lock held and began to wait. */
+  function lockWaitSeen(...spies: MockInstance<CockroachDBClient['execute']>[]): Promise<void> {
+    const waited = (spy: MockInstance<CockroachDBClient['execute']>): boolean =>
+      spy.mock.calls.some(([sql]) => sql.startsWith('DELETE FROM') && sql.includes('expires_at < now()'));
+    return vi.waitFor(
+      () => {
+        if (!spies.some(waited)) throw new Error('no migrator waits for the lock yet');
+      },
+      { timeout: 15_000, interval: 10 },
+    );
   }
   async function failure(promise: Promise<unknown>): Promise<unknown> {
     return promise.then(
@@ -303,10 +355,22 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against Postgre
   });
 
   it('two migrators at once: exactly one migrates, the other gets MigrationLockError', async () => {
-    // The first migration takes a moment, so the second migrator surely finds the lock taken.
-    write('0001_people.up.sql', `SELECT pg_sleep(0.3);\nCREATE TABLE ${prefix}_people (id INT8);\n`);
+    // The winner waits at the gate inside its first migration, so the loser surely finds the lock taken.
+    const gate = await closedGate();
+    write('0001_people.up.sql', `${gate.sql}CREATE TABLE ${prefix}_people (id INT8);\n`);
     await using other = openDatabase();
-    const results = await Promise.allSettled([migrator().migrate(), migrator({}, other).migrate()]);
+    const runs = [migrator().migrate(), migrator({}, other).migrate()];
+    const firstSettled = await Promise.race(
+      runs.map((run) =>
+        run.then(
+          () => 'fulfilled',
+          () => 'rejected',
+        ),
+      ),
+    );
+    expect(firstSettled).toBe('rejected');
+    await gate.open();
+    const results = await Promise.allSettled(runs);
     const fulfilled = results.filter((result) => result.status === 'fulfilled');
     const rejected = results.filter((result) => result.status === 'rejected');
     expect(fulfilled).toHaveLength(1);
@@ -321,12 +385,19 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against Postgre
   });
 
   it('with lockWaitMs the second migrator waits for the first, then finds nothing to do', async () => {
-    write('0001_people.up.sql', `SELECT pg_sleep(0.3);\nCREATE TABLE ${prefix}_people (id INT8);\n`);
+    const gate = await closedGate();
+    write('0001_people.up.sql', `${gate.sql}CREATE TABLE ${prefix}_people (id INT8);\n`);
     await using other = openDatabase();
-    const [first, second] = await Promise.all([
+    const spies = [vi.spyOn(db, 'execute'), vi.spyOn(other, 'execute')];
+    const runs = Promise.all([
       migrator({ lockWaitMs: 20_000 }).migrate(),
       migrator({ lockWaitMs: 20_000 }, other).migrate(),
     ]);
+    // One holds the lock and sits in its first migration; the other is seen waiting for the lock.
+    await gate.reached();
+    await lockWaitSeen(...spies);
+    await gate.open();
+    const [first, second] = await runs;
     expect([first.applied, second.applied].sort()).toEqual([[], [1, 2]]);
     expect(first.current).toBe(2);
     expect(second.current).toBe(2);
@@ -375,31 +446,48 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against Postgre
     const timedOut = await failure(migrator({ lockWaitMs: 60_000 }).migrate({ timeoutMs: 300 }));
     expect(timedOut).toBeInstanceOf(TimeoutError);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('deploy cancelled')), 200).unref();
-    const aborted = await failure(migrator({ lockWaitMs: 60_000 }).migrate({ signal: controller.signal }));
-    expect(aborted).toMatchObject({ code: 'CONN_ABORTED' });
+    const spy = vi.spyOn(db, 'execute');
+    const aborting = failure(migrator({ lockWaitMs: 60_000 }).migrate({ signal: controller.signal }));
+    await lockWaitSeen(spy);
+    controller.abort(new Error('deploy cancelled'));
+    expect(await aborting).toMatchObject({ code: 'CONN_ABORTED' });
+    expect(await lockRows()).toEqual([{ holder: 'other:2:beef' }]);
   });
 
   it('a long migration keeps its lock alive past lockTtlMs', async () => {
-    write('0001_people.up.sql', `SELECT pg_sleep(1);\nCREATE TABLE ${prefix}_people (id INT8);\n`);
+    const gate = await closedGate();
+    write('0001_people.up.sql', `${gate.sql}CREATE TABLE ${prefix}_people (id INT8);\n`);
     const running = migrator({ lockTtlMs: 300 }).migrate();
-    await delay(700); // well past the TTL: without the heartbeat the lock would have expired
+    await gate.reached();
+    // On the server's clock, twice the TTL since the lock was taken: without the heartbeat it would have expired.
+    await waitUntil(
+      async () =>
+        (
+          await db.queryOne<{ past: boolean }>(
+            `SELECT now() > acquired_at + INTERVAL '600 milliseconds' AS past FROM "${tableName}_lock"`,
+          )
+        )?.past === true,
+    );
+    expect((await migrator().status()).lock).toMatchObject({ expired: false });
     const error = await failure(migrator({ lockTtlMs: 300 }).migrate());
     expect(error).toBeInstanceOf(MigrationLockError);
+    await gate.open();
     expect((await running).applied).toEqual([1, 2]);
     expect(await lockRows()).toEqual([]);
   });
 
   it('a migrator whose lock was taken over stops after the current migration', async () => {
-    write('0001_people.up.sql', `SELECT pg_sleep(0.5);\nCREATE TABLE ${prefix}_people (id INT8);\n`);
     await migrator().migrate({ target: 0 });
+    const gate = await closedGate();
+    write('0001_people.up.sql', `${gate.sql}CREATE TABLE ${prefix}_people (id INT8);\n`);
     const running = failure(migrator().migrate());
-    await delay(200);
+    await gate.reached(); // migration 1 is under way
     // Someone removed the lock by hand and another migrator took it.
     await db.execute(`DELETE FROM "${tableName}_lock"`);
     await db.execute(
       `INSERT INTO "${tableName}_lock" (id, holder, expires_at) VALUES (1, 'thief:3:cafe', now() + INTERVAL '1 hour')`,
     );
+    await gate.open();
     const error = await running;
     expect(error).toBeInstanceOf(MigrationLockError);
     expect(error).toMatchObject({ holder: 'thief:3:cafe', version: 1 });
@@ -409,7 +497,9 @@ describe.skipIf(testDatabase.skipReason !== undefined)('Migrator against Postgre
   });
 
   it('timeoutMs cancels a slow migration: it is rolled back, not recorded, and the lock is released', async () => {
-    write('0002_pets.up.sql', `CREATE TABLE ${prefix}_pets (id INT8);\nSELECT pg_sleep(10);\n`);
+    // The gate stays closed: the migration would wait for it forever.
+    const gate = await closedGate();
+    write('0002_pets.up.sql', `CREATE TABLE ${prefix}_pets (id INT8);\n${gate.sql}`);
     const started = performance.now();
     const error = await failure(migrator().migrate({ timeoutMs: 500 }));
     expect(error).toBeInstanceOf(TimeoutError);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AmbiguousCommitError, CockroachConnectionError, type CockroachDBClient } from '../../src/index.js';
+import { AmbiguousCommitError, type CockroachDBClient, CockroachDBConnectionError } from '../../src/index.js';
 import { openDatabase, testDatabase, uniqueTable } from '../support/database.js';
 
 describe.skipIf(testDatabase.skipReason !== undefined)('failures of the session against PostgreSQL', () => {
@@ -37,7 +37,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('failures of the session 
     await expect.poll(async () => (await backendPids(admin)).length).toBe(1);
     const [pid] = await backendPids(admin);
     await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-    expect(await pending).toBeInstanceOf(CockroachConnectionError);
+    expect(await pending).toBeInstanceOf(CockroachDBConnectionError);
     expect(await db.query('SELECT 3 AS three')).toEqual([{ three: 3 }]);
   });
 
@@ -119,7 +119,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('failures of the session 
         if (attempts === 1 || attempts === 3)
           await tx.execute('SELECT pg_terminate_backend(pg_backend_pid())');
       };
-      await expect(db.runInTransaction(body)).rejects.toBeInstanceOf(CockroachConnectionError);
+      await expect(db.runInTransaction(body)).rejects.toBeInstanceOf(CockroachDBConnectionError);
       expect(attempts).toBe(1);
       attempts = 2;
       await expect(

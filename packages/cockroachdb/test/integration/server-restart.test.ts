@@ -24,7 +24,9 @@ describe.skipIf(skipReason !== undefined)('server restart mid-run', () => {
     try {
       const url = new URL(info.url);
       url.searchParams.set('sslmode', 'disable');
-      await using db = CockroachDBClient.fromUrl(url.toString(), { pool: { max: 4, acquireTimeoutMs: 20_000 } });
+      await using db = CockroachDBClient.fromUrl(url.toString(), {
+        pool: { max: 4, acquireTimeoutMs: 20_000 },
+      });
       await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT 1')));
       expect(db.stats().size).toBeGreaterThan(0);
 

@@ -13,7 +13,10 @@ function through(port: number, host: string, query: string): CockroachDBClient {
   url.hostname = host;
   url.port = String(port);
   url.search = query;
-  return CockroachDBClient.fromUrl(url.toString(), { connectTimeoutMs: 5_000, pool: { acquireTimeoutMs: 5_000 } });
+  return CockroachDBClient.fromUrl(url.toString(), {
+    connectTimeoutMs: 5_000,
+    pool: { acquireTimeoutMs: 5_000 },
+  });
 }
 
 describe.skipIf(testDatabase.skipReason !== undefined)(

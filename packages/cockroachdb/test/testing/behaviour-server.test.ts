@@ -2,26 +2,18 @@
 import { connect } from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CockroachTestServer, startCockroachTestServer } from '../../src/testing/index.js';
+import { type CockroachDBTestServer, startCockroachDBTestServer } from '../../src/testing/index.js';
 import { databaseUrl, testDatabase, uniqueTable } from '../support/database.js';
 
 const upstreamUrl = (): URL => new URL(databaseUrl());
 
 describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB behaviour server', () => {
-  let server: CockroachTestServer;
+  let server: CockroachDBTestServer;
   let clients: pg.Client[];
   let table: string;
 
   async function client(options: { pipeline?: boolean } = {}): Promise<pg.Client> {
-    const url = upstreamUrl();
-    const created = new pg.Client({
-      host: '127.0.0.1',
-      port: server.port,
-      user: decodeURIComponent(url.username),
-      password: decodeURIComponent(url.password),
-      database: url.pathname.slice(1),
-      pipeline: options.pipeline ?? false,
-    });
+    const created = new pg.Client({ connectionString: server.url, pipeline: options.pipeline ?? false });
     created.on('error', () => {});
     clients.push(created);
     await created.connect();
@@ -38,10 +30,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB behaviour se
   }
 
   beforeEach(async () => {
-    const url = upstreamUrl();
-    server = await startCockroachTestServer({
-      upstream: { host: url.hostname, port: Number(url.port || 5432) },
-    });
+    server = await startCockroachDBTestServer({ upstream: databaseUrl() });
     clients = [];
     table = uniqueTable('behaviour');
     const setup = await direct();
@@ -55,14 +44,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB behaviour se
   });
 
   it('relays SCRAM authentication and announces crdb_version before the first ReadyForQuery', async () => {
-    const url = upstreamUrl();
-    const raw = new pg.Client({
-      host: '127.0.0.1',
-      port: server.port,
-      user: decodeURIComponent(url.username),
-      password: decodeURIComponent(url.password),
-      database: url.pathname.slice(1),
-    });
+    const raw = new pg.Client({ connectionString: server.url });
     clients.push(raw);
     const seen = new Map<string, string>();
     (raw as unknown as { connection: NodeJS.EventEmitter }).connection.on(
@@ -91,7 +73,8 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB behaviour se
 
   it('an injected 40001 puts the transaction in the aborted state until ROLLBACK TO SAVEPOINT', async () => {
     const session = await client();
-    server.injectError({
+    server.fault({
+      kind: 'error',
       match: `INSERT INTO "${table}" VALUES ($1)`,
       sqlstate: '40001',
       message: 'restart transaction: x',
@@ -128,7 +111,8 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB behaviour se
 
   it('40003 with relayFirst on COMMIT: the commit happened, the client is told it is ambiguous', async () => {
     const session = await client();
-    server.injectError({
+    server.fault({
+      kind: 'error',
       match: 'COMMIT',
       sqlstate: '40003',
       message: 'result is ambiguous',
@@ -141,13 +125,13 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB behaviour se
     expect((await (await direct()).query(`SELECT id FROM "${table}"`)).rows).toEqual([{ id: '7' }]);
   });
 
-  it('killConnectionOn COMMIT: after = committed but the answer is lost; before = nothing committed', async () => {
-    server.killConnectionOn({ match: 'COMMIT', phase: 'after' });
+  it("'kill-connection' at COMMIT: after = committed but the answer is lost; before = nothing committed", async () => {
+    server.fault({ kind: 'kill-connection', match: 'COMMIT', phase: 'after' });
     const afterSession = await client();
     await afterSession.query('BEGIN');
     await afterSession.query(`INSERT INTO "${table}" VALUES (8)`);
     await expect(afterSession.query('COMMIT')).rejects.toThrow(/terminated|closed/i);
-    server.killConnectionOn({ match: 'COMMIT', phase: 'before' });
+    server.fault({ kind: 'kill-connection', match: 'COMMIT', phase: 'before' });
     const beforeSession = await client();
     await beforeSession.query('BEGIN');
     await beforeSession.query(`INSERT INTO "${table}" VALUES (9)`);
@@ -227,7 +211,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('CockroachDB behaviour se
 
   it('pipelined statements keep their order; an injected error fails only its statement', async () => {
     const session = await client({ pipeline: true });
-    server.injectError({ match: 'SELECT $1::int + 1000 AS n', sqlstate: 'XX123', message: 'boom' });
+    server.fault({ kind: 'error', match: 'SELECT $1::int + 1000 AS n', sqlstate: 'XX123', message: 'boom' });
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
         session.query(i === 7 ? 'SELECT $1::int + 1000 AS n' : 'SELECT $1::int AS n', [i]),

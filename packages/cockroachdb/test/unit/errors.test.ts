@@ -13,7 +13,7 @@ import { isRetryableSqlstate, toConnError } from '../../src/error-mapping.js';
 import {
   AmbiguousCommitError,
   CheckViolationError,
-  CockroachConnectionError,
+  CockroachDBConnectionError,
   DeadlockError,
   ForeignKeyViolationError,
   NotNullViolationError,
@@ -91,10 +91,10 @@ describe('SQLSTATE mapping', () => {
     );
     const auth = toConnError(serverError('28P01', 'password authentication failed'));
     expect(auth).toBeInstanceOf(AuthenticationError);
-    expect(auth).toMatchObject({ sqlstate: '28P01', code: 'CONN_AUTH_FAILED' });
+    expect(auth).toMatchObject({ sqlstate: '28P01', code: 'CONN_COCKROACHDB_AUTH_FAILED' });
     expect(toConnError(serverError('42501', 'permission denied'))).toBeInstanceOf(AuthorizationError);
     for (const code of ['08006', '57P01', '57P03']) {
-      expect(toConnError(serverError(code, 'gone'))).toBeInstanceOf(CockroachConnectionError);
+      expect(toConnError(serverError(code, 'gone'))).toBeInstanceOf(CockroachDBConnectionError);
     }
     const other = toConnError(
       serverError('42P01', 'relation does not exist', { position: '15', hint: 'check it' }),

@@ -1,0 +1,88 @@
+import { ConfigError } from '@conn/core';
+import { type StatementMatch, statementMatches } from './statement-match.js';
+
+/** Answer matching statements with an error the server made up. */
+export interface CockroachDBErrorFault {
+  readonly kind: 'error';
+  readonly match: StatementMatch;
+  /** The SQLSTATE, five characters, e.g. `'40001'`. */
+  readonly sqlstate: string;
+  /** Default: `injected error <sqlstate>`. */
+  readonly message?: string | undefined;
+  /** How many statements it hits. Default 1. */
+  readonly times?: number | undefined;
+  /**
+   * Run the statement on PostgreSQL first and discard its answer, then send the error: the way to
+   * produce "40003 at COMMIT", where the commit did happen but the client is told it is ambiguous.
+   */
+  readonly relayFirst?: boolean | undefined;
+}
+
+/** Cut the client's connection at matching statements. */
+export interface CockroachDBKillConnectionFault {
+  readonly kind: 'kill-connection';
+  readonly match: StatementMatch;
+  /** `before`: the statement never runs; `after`: it ran (e.g. really committed), its answer is lost. */
+  readonly phase: 'before' | 'after';
+  /** How many statements it hits. Default 1. */
+  readonly times?: number | undefined;
+}
+
+/** A fault of the CockroachDB test server, chosen by `kind`. */
+export type CockroachDBFault = CockroachDBErrorFault | CockroachDBKillConnectionFault;
+
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+function invalid(why: string, field: string): never {
+  throw new ConfigError(`CockroachDB test server: ${why}`, { field: `fault.${field}` });
+}
+
+/** Checks a fault given by a test, so a typo fails at `fault()` rather than never matching. */
+function checked(fault: CockroachDBFault): CockroachDBFault {
+  if (typeof fault !== 'object' || fault === null) invalid('a fault must be an object', 'kind');
+  if (!(fault.match instanceof RegExp) && typeof fault.match !== 'string')
+    invalid('match must be a RegExp or a string', 'match');
+  if (fault.times !== undefined && !(Number.isSafeInteger(fault.times) && fault.times > 0))
+    invalid(`times must be a positive integer, got ${String(fault.times)}`, 'times');
+  switch (fault.kind) {
+    case 'error':
+      if (typeof fault.sqlstate !== 'string' || !SQLSTATE.test(fault.sqlstate))
+        invalid(`sqlstate must be five digits or capital letters, got ${String(fault.sqlstate)}`, 'sqlstate');
+      return fault;
+    case 'kill-connection':
+      if (fault.phase !== 'before' && fault.phase !== 'after')
+        invalid(`phase must be 'before' or 'after', got ${String(fault.phase)}`, 'phase');
+      return fault;
+    default:
+      return invalid(`unknown fault kind ${String((fault as { kind?: unknown }).kind)}`, 'kind');
+  }
+}
+
+/** The faults of one server with their remaining uses, in the order they were added. */
+export class FaultList {
+  private readonly entries: { fault: CockroachDBFault; left: number }[] = [];
+
+  add(fault: CockroachDBFault): void {
+    const valid = checked(fault);
+    this.entries.push({ fault: valid, left: valid.times ?? 1 });
+  }
+
+  /** Takes one use of the first fault of `kind` matching `text`. */
+  take<K extends CockroachDBFault['kind']>(
+    kind: K,
+    text: string,
+  ): Extract<CockroachDBFault, { kind: K }> | undefined {
+    const index = this.entries.findIndex(
+      (entry) => entry.fault.kind === kind && statementMatches(entry.fault.match, text),
+    );
+    const entry = this.entries[index];
+    if (entry === undefined) return undefined;
+    entry.left--;
+    if (entry.left === 0) this.entries.splice(index, 1);
+    return entry.fault as Extract<CockroachDBFault, { kind: K }>;
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+  }
+}
