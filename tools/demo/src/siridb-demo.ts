@@ -1,13 +1,13 @@
 // SiriDB quickstart against the local test server from @conn/siridb/testing: insert, select,
 // aggregate, list, exact time precision, and a typed server error.
 import { isConnError, SiriDBClient } from '@conn/siridb';
-import { startSiriDBServer } from '@conn/siridb/testing';
+import { startSiriDBTestServer } from '@conn/siridb/testing';
 
 export async function siridbDemo(): Promise<void> {
-  await using server = await startSiriDBServer({ databases: [{ name: 'dbtest', timePrecision: 'ms' }] });
+  await using server = await startSiriDBTestServer({ databases: [{ name: 'dbtest', timePrecision: 'ms' }] });
   console.log(`test server listening on 127.0.0.1:${server.port} (SiriDB 2.0.55 behaviour)`);
 
-  await using client = SiriDBClient.fromUrl(server.url());
+  await using client = SiriDBClient.fromUrl(server.url);
   console.log('connect:', await client.connect());
 
   const start = 1_700_000_000_000;

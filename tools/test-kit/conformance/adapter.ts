@@ -1,4 +1,31 @@
-import type { CallOptions, ConnError } from '@conn/core';
+/**
+ * The suite imports nothing from `@conn/core` (that would make a dependency cycle): the adapter hands
+ * over the driver's own re-exports of core's error classes, which the contract requires anyway.
+ */
+
+/** Per-call options every public method takes. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** What every error a driver throws has (core's `ConnError`). */
+export interface ConnError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+type ErrorClass = abstract new (...args: never[]) => ConnError;
+
+/** Core's error classes and guard, as the driver package re-exports them. */
+export interface ConformanceErrors {
+  readonly ClientClosedError: ErrorClass;
+  readonly TimeoutError: ErrorClass;
+  readonly AbortError: ErrorClass;
+  readonly AuthenticationError: ErrorClass;
+  readonly isConnError: (value: unknown) => value is ConnError;
+}
 
 /** What the suite needs of a driver's client. */
 export interface ConformanceClient {
@@ -62,7 +89,7 @@ export interface ConformanceAdapter<C extends ConformanceClient, S extends Confo
   /** Other channels to watch, e.g. `conn:siridb:host:connect`. */
   readonly eventChannels: readonly string[];
   /** The driver's authentication error class. */
-  readonly authenticationError: abstract new (
-    ...args: never[]
-  ) => ConnError;
+  readonly authenticationError: ErrorClass;
+  /** Core's error classes, imported from the driver package (its re-exports). */
+  readonly errors: ConformanceErrors;
 }

@@ -2,29 +2,25 @@
 // A driver's test file calls describeConformance(adapter) once; every check below then runs in its
 // `npm test`.
 import { inspect } from 'node:util';
-import {
-  AbortError,
-  AuthenticationError,
-  ClientClosedError,
-  type ConnError,
-  isConnError,
-  TimeoutError,
-} from '@conn/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConformanceAdapter, ConformanceClient, ConformanceServer } from './adapter.js';
+import type { ConformanceAdapter, ConformanceClient, ConformanceServer, ConnError } from './adapter.js';
 import { runChildScript } from './child-script.js';
 import { refusingPort, startSilentPeer } from './peers.js';
 import { watchChannels } from './watch-channels.js';
 
-/** The error a promise rejects with; fails the test when it resolves. */
-async function failureOf(promise: Promise<unknown>): Promise<ConnError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(isConnError(error), `not a ConnError: ${String(error)}`).toBe(true);
-    return error as ConnError;
-  }
-  throw new Error('expected the call to fail');
+/** Returns a function giving the error a promise rejects with; it fails the test when it resolves. */
+function failureCatcher(
+  isConnError: (value: unknown) => value is ConnError,
+): (promise: Promise<unknown>) => Promise<ConnError> {
+  return async (promise) => {
+    try {
+      await promise;
+    } catch (error) {
+      expect(isConnError(error), `not a ConnError: ${String(error)}`).toBe(true);
+      return error as ConnError;
+    }
+    throw new Error('expected the call to fail');
+  };
 }
 
 /** Everything a user can see of an error, as text. */
@@ -35,6 +31,8 @@ function visibleText(error: unknown): string {
 export function describeConformance<C extends ConformanceClient, S extends ConformanceServer>(
   adapter: ConformanceAdapter<C, S>,
 ): void {
+  const { AbortError, AuthenticationError, ClientClosedError, TimeoutError, isConnError } = adapter.errors;
+  const failureOf = failureCatcher(isConnError);
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

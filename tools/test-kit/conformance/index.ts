@@ -1,2 +1,9 @@
-export type { ConformanceAdapter, ConformanceClient, ConformanceServer } from './adapter.js';
+export type {
+  CallOptions,
+  ConformanceAdapter,
+  ConformanceClient,
+  ConformanceErrors,
+  ConformanceServer,
+  ConnError,
+} from './adapter.js';
 export { describeConformance } from './describe-conformance.js';

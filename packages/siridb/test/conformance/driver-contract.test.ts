@@ -1,7 +1,15 @@
 // The driver contract (docs/driver-contract.md) for @conn/siridb, against its own test server.
 import { fileURLToPath } from 'node:url';
 import { type ConformanceAdapter, describeConformance } from '@conn/test-kit/conformance';
-import { SiriDBAuthenticationError, SiriDBClient } from '../../src/index.js';
+import {
+  AbortError,
+  AuthenticationError,
+  ClientClosedError,
+  isConnError,
+  SiriDBAuthenticationError,
+  SiriDBClient,
+  TimeoutError,
+} from '../../src/index.js';
 import { type SiriDBTestServer, startSiriDBTestServer } from '../../src/testing/index.js';
 
 const requestTotal = (server: SiriDBTestServer): number =>
@@ -54,6 +62,7 @@ const adapter: ConformanceAdapter<SiriDBClient, SiriDBTestServer> = {
     'conn:siridb:host:reconnect-scheduled',
   ],
   authenticationError: SiriDBAuthenticationError,
+  errors: { AbortError, AuthenticationError, ClientClosedError, TimeoutError, isConnError },
 };
 
 describeConformance(adapter);
