@@ -1,4 +1,5 @@
-import { AbortError, ConfigError, ConnError, type ConnErrorCode, TimeoutError } from './errors/index.js';
+import { AbortError, ConnError, type ConnErrorCode, TimeoutError } from './errors/index.js';
+import { durationOption } from './options/option-checks.js';
 
 /** Options every async method of every `@conn` client accepts. */
 export interface CallOptions {
@@ -155,11 +156,5 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 function validateTimeout(timeoutMs: number | undefined): number | undefined {
-  if (timeoutMs === undefined) return undefined;
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
-    throw new ConfigError(`timeoutMs must be a non-negative finite number, got ${String(timeoutMs)}`, {
-      field: 'timeoutMs',
-    });
-  }
-  return timeoutMs;
+  return timeoutMs === undefined ? undefined : durationOption(timeoutMs, 'timeoutMs', 0);
 }

@@ -78,6 +78,15 @@ export {
   type PickOptions,
 } from './hosts/index.js';
 export {
+  booleanOption,
+  type DurationRule,
+  deadlineOption,
+  durationOption,
+  integerOption,
+  oneOfOption,
+  textOption,
+} from './options/index.js';
+export {
   type AcquireOptions,
   type DestroyReason,
   type Factory,

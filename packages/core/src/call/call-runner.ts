@@ -4,12 +4,12 @@ import {
   AbortError,
   asConnError,
   ClientClosedError,
-  ConfigError,
   type ConnError,
   ConnectionError,
   isConnError,
   TimeoutError,
 } from '../errors/index.js';
+import { deadlineOption } from '../options/option-checks.js';
 import { CallContext } from './call-context.js';
 import { type CallTracePayload, CallTracer, type CallTracingChannel } from './call-trace.js';
 import { withMayHaveExecuted } from './may-have-executed.js';
@@ -254,11 +254,5 @@ function withCause(reason: ConnError, cause: unknown): ConnError {
 }
 
 function checkTimeout(value: number | undefined, field: string): number | undefined {
-  if (value === undefined || value === Number.POSITIVE_INFINITY) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(`${field} must be a non-negative number of milliseconds, got ${String(value)}`, {
-      field,
-    });
-  }
-  return value;
+  return deadlineOption(value, field, undefined);
 }

@@ -1,6 +1,7 @@
 import type { CallOptions } from '../abort.js';
 import { createEventPublisher, type EventPublisher } from '../diagnostics.js';
 import { ConfigError, type ConnError } from '../errors/index.js';
+import { durationOption, integerOption } from '../options/option-checks.js';
 import type { RandomSource } from '../random.js';
 
 /** Where an error reported to {@link PoolOptions.onError} happened. */
@@ -246,20 +247,11 @@ export function isTimeout(value: unknown): value is number {
 }
 
 function integer(value: unknown, field: string, fallback: number, minimum: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
-    throw configError(field, `must be an integer >= ${minimum}`, value);
-  }
-  return value;
+  return integerOption(value, field, fallback, minimum);
 }
 
 function duration(value: unknown, field: string, fallback: number, allowInfinity: boolean): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    throw configError(field, 'must be a non-negative number of milliseconds', value);
-  }
-  if (!allowInfinity && !Number.isFinite(value)) throw configError(field, 'must be finite', value);
-  return value;
+  return durationOption(value, field, fallback, { allowInfinity });
 }
 
 function configError(field: string, rule: string, value: unknown): ConfigError {

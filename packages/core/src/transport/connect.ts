@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { createDeadline } from '../abort.js';
 import type { EventPublisher } from '../diagnostics.js';
 import { ConfigError, ConnError, ConnectionError, isConnError, TimeoutError } from '../errors/index.js';
+import { durationOption, integerOption } from '../options/option-checks.js';
 import { whenSocketClosed } from './socket-closed.js';
 import { type TlsOptions, upgradeToTls } from './tls-upgrade.js';
 
@@ -132,14 +133,9 @@ function validateConnectOptions(options: ConnectOptions): ConnectTarget {
   if (typeof host !== 'string' || host.length === 0) {
     throw new ConfigError('host must be a non-empty string', { field: 'host' });
   }
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new ConfigError(`port must be an integer from 1 to 65535, got ${String(port)}`, { field: 'port' });
-  }
+  integerOption(port, 'port', 0, 1, 65_535);
   for (const field of ['connectTimeoutMs', 'keepAliveInitialDelayMs'] as const) {
-    const value = options[field];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-      throw new ConfigError(`${field} must be a non-negative finite number, got ${String(value)}`, { field });
-    }
+    durationOption(options[field], field, 0);
   }
   if (options.handshake !== undefined && typeof options.handshake !== 'function') {
     throw new ConfigError('handshake must be a function', { field: 'handshake' });

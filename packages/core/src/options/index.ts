@@ -1,0 +1,9 @@
+export {
+  booleanOption,
+  type DurationRule,
+  deadlineOption,
+  durationOption,
+  integerOption,
+  oneOfOption,
+  textOption,
+} from './option-checks.js';
