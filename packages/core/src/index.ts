@@ -63,6 +63,8 @@ export {
 } from './errors/index.js';
 export {
   type HostAcquireOptions,
+  type HostAttempt,
+  type HostConnectOptions,
   type HostLease,
   HostPool,
   type HostPoolEventName,

@@ -77,6 +77,20 @@ export interface HostTryAcquireOptions<H extends HostSpec> {
   avoid?: ReadonlySet<H> | undefined;
 }
 
+/** Options of {@link HostPool.connectAll}. */
+export interface HostConnectOptions {
+  /** Stops waiting when aborted: `connectAll()` then rejects with the signal's `ConnError`. */
+  signal?: AbortSignal | undefined;
+}
+
+/** One host's outcome in {@link HostPool.connectAll}. */
+export interface HostAttempt<H extends HostSpec> {
+  /** The host (one of the pool's `hosts`, the same object). */
+  readonly host: H;
+  /** Why the attempt failed; `undefined` when the host has a live connection. */
+  readonly error: ConnError | undefined;
+}
+
 /** One host in {@link HostPoolStats}. */
 export interface HostStats {
   readonly host: string;

@@ -1,6 +1,7 @@
 import { abortReason } from '../abort.js';
 import type { EventPublisher } from '../diagnostics.js';
 import {
+  asConnError,
   ConfigError,
   type ConnError,
   ConnectionError,
@@ -15,6 +16,8 @@ import { isTimeout, type PoolCloseOptions, type TryAcquireOptions } from '../poo
 import { type HostLease, HostPoolLease } from './host-lease.js';
 import {
   type HostAcquireOptions,
+  type HostAttempt,
+  type HostConnectOptions,
   type HostPoolOptions,
   type HostPoolStats,
   type HostTryAcquireOptions,
@@ -206,6 +209,20 @@ export class HostPool<H extends HostSpec, T> implements AsyncDisposable {
     return this.#lendNow(options);
   }
 
+  /**
+   * Tries every host once, in parallel (a client's `connect()`): a host with a live connection
+   * counts at once; otherwise this waits for the connection attempt under way, or starts one now,
+   * back-off or not. Resolves in host order with each host's outcome; a host that fails never
+   * rejects it. Rejects with `PoolClosedError` after `close()` and with the signal's `ConnError`
+   * when `signal` aborts.
+   */
+  connectAll(options: HostConnectOptions = {}): Promise<HostAttempt<H>[]> {
+    if (this.closed) return Promise.reject(this.#closedError());
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(abortReason(signal, `${this.#options.name} connect`));
+    return Promise.all(this.#list.map((state) => this.#connectOne(state, signal)));
+  }
+
   /** Keeps `host` out for `ms` (default `inactiveMs`), e.g. after a server error; a new connection to it ends that. */
   markInactive(host: H, ms: number = this.#options.inactiveMs): void {
     const state = this.#stateOf(host);
@@ -281,6 +298,21 @@ export class HostPool<H extends HostSpec, T> implements AsyncDisposable {
   /** `close()` with the host pools' default timeout, for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  async #connectOne(state: HostState<H, T>, signal: AbortSignal | undefined): Promise<HostAttempt<H>> {
+    const host = state.spec;
+    if (state.pool.size > 0) return { host, error: undefined };
+    try {
+      // An acquire takes over the create under way, or starts one (acquires ignore the back-off).
+      const lease = await state.pool.acquire({ shared: true, signal, timeoutMs: Number.POSITIVE_INFINITY });
+      lease.release();
+      return { host, error: undefined };
+    } catch (error) {
+      if (this.closed || error instanceof PoolClosedError) throw this.#closedError();
+      if (signal?.aborted) throw abortReason(signal, `${this.#options.name} connect`);
+      return { host, error: asConnError(error) };
+    }
   }
 
   // ---- choosing a host ----

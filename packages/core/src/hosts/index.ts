@@ -2,6 +2,8 @@ export type { HostLease } from './host-lease.js';
 export { HostPool, type HostPoolEventName } from './host-pool.js';
 export {
   type HostAcquireOptions,
+  type HostAttempt,
+  type HostConnectOptions,
   type HostPoolOptions,
   type HostPoolStats,
   type HostReconnectOptions,

@@ -265,6 +265,56 @@ describe('HostPool: reconnection', () => {
   });
 });
 
+describe('HostPool: connectAll', () => {
+  it('tries every host once and reports each outcome; a host in back-off is tried again at once', async () => {
+    const pool = fixture.make([a, b], {
+      minPerHost: 1,
+      reconnect: { baseMs: 60_000, maxMs: 60_000 },
+      pool: { max: 1, capacity: 8, sharing: 'always' },
+    });
+    fixture.factories.get('a')?.plan.push({ kind: 'fail', error: refused(), delayMs: 50 });
+    const first = track(pool.connectAll());
+    await vi.advanceTimersByTimeAsync(49);
+    expect(first.status).toBe('pending'); // waits for a's attempt under way, not only for b
+    await vi.advanceTimersByTimeAsync(1);
+    expect(first.value?.map((attempt) => attempt.host)).toEqual([a, b]);
+    expect(first.value?.[0]?.error).toBeInstanceOf(ConnectionError);
+    expect(first.value?.[1]?.error).toBeUndefined();
+    // The background attempts were taken over: one create per host so far.
+    expect(fixture.factory('a').createCalls).toBe(1);
+    expect(fixture.factory('b').createCalls).toBe(1);
+    expect(pool.stats().hosts[0]?.backoffMs).toBeGreaterThan(0);
+
+    // a backs off for at least 30 s; connectAll tries it now, and b's live connection counts as it is.
+    const second = track(pool.connectAll());
+    await flush();
+    expect(second.value?.map((attempt) => attempt.error)).toEqual([undefined, undefined]);
+    expect(fixture.factory('a').createCalls).toBe(2);
+    expect(fixture.factory('b').createCalls).toBe(1);
+    expect(pool.stats().hosts.map((host) => host.pool.size)).toEqual([1, 1]);
+    await fixture.closeAndCheck(pool);
+  });
+
+  it('rejects with the abort reason, and with PoolClosedError when the pool closes meanwhile', async () => {
+    const pool = fixture.make([a], { minPerHost: 1 });
+    fixture.factories.get('a')?.plan.push({ kind: 'hang' }, { kind: 'hang' });
+    const controller = new AbortController();
+    const aborted = track(pool.connectAll({ signal: controller.signal }));
+    await flush();
+    controller.abort();
+    await flush();
+    expect((aborted.error as Error).name).toBe('AbortError');
+    const closing = track(pool.connectAll());
+    await flush();
+    const closed = track(pool.close({ timeoutMs: 0 }));
+    await flush();
+    expect(closing.error).toBeInstanceOf(PoolClosedError);
+    expect(closed.status).toBe('fulfilled');
+    await expect(pool.connectAll()).rejects.toBeInstanceOf(PoolClosedError);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
 describe('HostPool: failures and deadlines', () => {
   it('fails at once with the permanent error when every host refuses the credentials', async () => {
     const pool = fixture.make([a, b]);
