@@ -1,23 +1,22 @@
 import {
-  AuthenticationError,
-  AuthorizationError,
   asConnError,
   type CallContext,
   type CallOptions,
   CallRunner,
   ConfigError,
-  type ConnError,
   ConnectionError,
   createEventPublisher,
   type EventPublisher,
-  HostSelector,
+  type HostLease,
+  isConnError,
+  PoolClosedError,
   raceWithSignal,
+  retry,
   type Secret,
-  sleep,
 } from '@conn/core';
-import { SiriDBConnection } from './connection.js';
-import { SiriDBPoolError } from './errors.js';
-import { HostLink } from './host-link.js';
+import type { SiriDBConnection } from './connection.js';
+import { createHostPool, noHostError, type SiriDBHostPool } from './host-pool.js';
+import { type HostStatus, hostStatuses } from './host-status.js';
 import { encodeInsert, type SiriDBInsertData } from './insert-data.js';
 import { maskSiriDBSecrets } from './mask-secrets.js';
 import {
@@ -28,7 +27,10 @@ import {
   type SiriDBClientOptions,
   type SiriDBHost,
 } from './options.js';
+import { failureVerdict, retryDecision } from './request-failure.js';
 import { convertResult, parsePrecision, precisionNumber, type TimePrecision } from './time-precision.js';
+
+export type { HostStatus } from './host-status.js';
 
 /** Options of {@link SiriDBClient.query}. */
 export interface QueryOptions extends CallOptions, PrecisionOption {
@@ -49,19 +51,6 @@ export interface InsertResult {
   readonly pointCount: number;
 }
 
-/** State of one host, for monitoring. */
-export interface HostStatus {
-  readonly host: string;
-  readonly port: number;
-  readonly weight: number;
-  readonly backup: boolean;
-  readonly connected: boolean;
-  readonly inactive: boolean;
-  readonly reconnecting: boolean;
-  readonly pendingRequests: number;
-  readonly lastError: ConnError | undefined;
-}
-
 type Operation = 'query' | 'insert';
 
 /**
@@ -80,21 +69,15 @@ type Operation = 'query' | 'insert';
 export class SiriDBClient implements AsyncDisposable {
   readonly #options: ResolvedClientOptions;
   readonly #events: EventPublisher;
-  readonly #links: readonly HostLink[];
-  readonly #selector: HostSelector<SiriDBHost>;
   readonly #calls: CallRunner;
-  readonly #hostChangeWaiters = new Set<() => void>();
-  #linksStarted = false;
+  /** Created on first use (`connect()` or a request), so a client nobody uses opens nothing. */
+  #hostPool: SiriDBHostPool | undefined;
   #databasePrecision: Promise<TimePrecision> | undefined;
   #closed = false;
 
   constructor(options: SiriDBClientOptions) {
     this.#options = resolveClientOptions(options);
     this.#events = options.events ?? createEventPublisher('siridb');
-    this.#selector = new HostSelector(this.#options.hostlist, {
-      inactiveMs: this.#options.inactiveTimeMs,
-      ...(this.#options.random === undefined ? {} : { random: this.#options.random }),
-    });
     this.#calls = new CallRunner({
       packageName: 'siridb',
       clientName: 'SiriDB client',
@@ -102,23 +85,6 @@ export class SiriDBClient implements AsyncDisposable {
       defaultTimeoutMs: this.#options.timeoutMs,
       maskStatement: maskSiriDBSecrets,
     });
-    // A host that (re)connected and authenticated is available at once, whatever inactive
-    // period a failure had started (the Python connector behaves the same).
-    const listener = {
-      onAvailable: (link: HostLink) => {
-        this.#selector.markActive(link.spec);
-        this.#hostsChanged();
-      },
-      onFailure: () => this.#hostsChanged(),
-    };
-    this.#links = this.#selector.hosts.map(
-      (spec) =>
-        new HostLink(spec, (host, onClose, signal) => this.#openConnection(host, onClose, signal), {
-          maxWaitRetryMs: this.#options.maxWaitRetryMs,
-          listener,
-          events: this.#events,
-        }),
-    );
   }
 
   /**
@@ -137,17 +103,7 @@ export class SiriDBClient implements AsyncDisposable {
 
   /** Each host's state. */
   get hosts(): HostStatus[] {
-    return this.#links.map((link) => ({
-      host: link.spec.host,
-      port: link.spec.port,
-      weight: link.spec.weight ?? 1,
-      backup: link.spec.backup ?? false,
-      connected: link.connection !== undefined,
-      inactive: this.#selector.isInactive(link.spec),
-      reconnecting: link.reconnecting,
-      pendingRequests: link.connection?.pendingCount ?? 0,
-      lastError: link.lastError,
-    }));
+    return hostStatuses(this.#options.hostlist, this.#hostPool?.stats());
   }
 
   /**
@@ -159,17 +115,13 @@ export class SiriDBClient implements AsyncDisposable {
    */
   connect(options: CallOptions = {}): Promise<void> {
     return this.#calls.run({ operation: 'connect' }, options, async (call) => {
-      this.#linksStarted = true;
-      const attempts = this.#links.map((link) =>
-        link.connect().then(
-          () => true,
-          () => false,
-        ),
-      );
-      const outcomes = await raceWithSignal(Promise.all(attempts), call.signal, 'connect');
-      if (outcomes.some(Boolean)) return;
-      if (this.#closed) throw this.#calls.closedError();
-      throw this.#permanentFailure() ?? (this.#noHostError() as ConnError);
+      const attempts = await this.#hosts()
+        .connectAll({ signal: call.signal })
+        .catch((error: unknown) => {
+          throw this.#closedOr(error);
+        });
+      if (attempts.some((attempt) => attempt.error === undefined)) return;
+      throw noHostError(attempts);
     });
   }
 
@@ -229,12 +181,15 @@ export class SiriDBClient implements AsyncDisposable {
       { operation: 'ping', defaultTimeoutMs: this.#options.pingTimeoutMs },
       options,
       async (call) => {
-        const link = await this.#pick(call, true, new Set());
-        const connection = link.connection as SiriDBConnection;
-        call.target = link.spec;
-        const started = performance.now();
-        await connection.ping({ signal: call.signal });
-        return { host: link.spec.host, port: link.spec.port, latencyMs: performance.now() - started };
+        const lease = await this.#lease(call, true, NO_HOSTS);
+        call.target = lease.host;
+        try {
+          const started = performance.now();
+          await lease.resource.ping({ signal: call.signal });
+          return { host: lease.host.host, port: lease.host.port, latencyMs: performance.now() - started };
+        } finally {
+          lease.release();
+        }
       },
     );
   }
@@ -246,175 +201,109 @@ export class SiriDBClient implements AsyncDisposable {
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#hostsChanged();
-    await Promise.all(this.#links.map((link) => link.close(options.timeoutMs)));
+    await this.#hostPool?.close(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
 
-  #openConnection(
-    host: SiriDBHost,
-    onClose: (error: ConnError | undefined) => void,
-    signal: AbortSignal | undefined,
-  ): Promise<SiriDBConnection> {
-    const options = this.#options;
-    return SiriDBConnection.open(
-      {
-        host: host.host,
-        port: host.port,
-        login: { username: options.username, password: options.password, dbname: options.dbname },
-        connectTimeoutMs: options.connectTimeoutMs,
-        authTimeoutMs: options.connectTimeoutMs,
-        keepaliveIntervalMs: options.keepaliveIntervalMs,
-        pingTimeoutMs: options.pingTimeoutMs,
-        decode: { int64: options.int64 },
-        events: this.#events,
-        onClose,
-      },
-      signal,
-    );
+  /** The host pool, created (and every host's connection started) on first use. */
+  #hosts(): SiriDBHostPool {
+    if (this.#closed) throw this.#calls.closedError();
+    this.#hostPool ??= createHostPool(this.#options, this.#events);
+    return this.#hostPool;
+  }
+
+  /** The host pool closes only with the client: its `PoolClosedError` is the client's closed error. */
+  #closedOr(error: unknown): unknown {
+    return error instanceof PoolClosedError ? this.#calls.closedError() : error;
   }
 
   /**
-   * The retry loop shared by queries and inserts. A query may go first to a connected host that
-   * sits out (as the Python connector allows); inserts only go to active hosts.
+   * A shared lease on a host's connection, waiting (within the call's deadline) for one to
+   * (re)connect when none can serve; hosts in `avoid` only when no other can. Fails at once when
+   * every host refused the credentials or the database: waiting would not help.
    */
-  async #attempt<T>(
+  #lease(
+    call: CallContext,
+    allowInactive: boolean,
+    avoid: ReadonlySet<SiriDBHost>,
+  ): HostLease<SiriDBHost, SiriDBConnection> | Promise<HostLease<SiriDBHost, SiriDBConnection>> {
+    const hosts = this.#hosts();
+    const wanted = { shared: true, allowInactive, avoid: avoid.size === 0 ? undefined : avoid };
+    const now = hosts.tryAcquire(wanted);
+    if (now !== undefined) return now;
+    return hosts
+      .acquire({ ...wanted, signal: call.signal, onFailure: (error) => call.noteFailure(error) })
+      .catch((error: unknown) => {
+        throw this.#closedOr(error);
+      });
+  }
+
+  /**
+   * Sends a query or an insert, retried through core's `retry()` with a decision per failure
+   * (see `failureVerdict`) until the call's deadline. A query may go first to a connected host
+   * that sits out (as the Python connector allows); inserts only go to active hosts.
+   */
+  #attempt<T>(
     operation: Operation,
     call: CallContext,
     send: (connection: SiriDBConnection) => Promise<T>,
   ): Promise<T> {
-    let first = true;
     const failedHosts = new Set<SiriDBHost>();
-    for (;;) {
-      call.throwIfEnded();
-      const link = await this.#pick(call, operation === 'query' && first, failedHosts);
-      first = false;
-      call.target = link.spec;
-      try {
-        const answer = send(link.connection as SiriDBConnection);
-        call.markSent();
-        return await answer;
-      } catch (error) {
-        const failure = asConnError(error);
-        call.throwIfEnded();
-        // A server that answered with an error did not apply the request.
-        if (!(failure instanceof ConnectionError) || failure.retryable) call.markNotExecuted();
-        call.noteFailure(failure);
-        if (failure instanceof SiriDBPoolError) {
-          // A pool of the database has no server right now: wait, then try again.
-          await sleep(this.#options.poolErrorRetryMs, call.signal);
-          continue;
+    const poolErrorRetryMs = this.#options.poolErrorRetryMs;
+    return retry(
+      async (attempt) => {
+        const lease = await this.#lease(call, operation === 'query' && attempt === 0, failedHosts);
+        call.target = lease.host;
+        let answer: T;
+        try {
+          const sent = send(lease.resource);
+          call.markSent();
+          answer = await sent;
+        } catch (error) {
+          throw this.#attemptFailed(operation, call, lease, failedHosts, error);
         }
-        if (failure.code === 'CONN_SIRIDB_NOT_AUTHENTICATED') {
-          link.reset(failure);
-          continue;
-        }
-        // 67 (this server cannot serve now) and a lost connection are the host's trouble: let
-        // it sit out and try another. Other server errors would fail anywhere.
-        if (failure.code === 'CONN_SIRIDB_SERVER' || failure instanceof ConnectionError) {
-          // An insert already written to a connection that died may have been stored: never
-          // send it again behind the caller's back.
-          if (operation === 'insert' && !failure.retryable) throw failure;
-          this.#selector.markInactive(link.spec);
-          failedHosts.add(link.spec);
-          continue;
-        }
-        throw failure;
-      }
-    }
-  }
-
-  /**
-   * An available host, waiting (within the call's deadline) for one to (re)connect when none is.
-   * Fails at once when every host refused the credentials or the database: waiting would not help.
-   */
-  async #pick(
-    call: CallContext,
-    allowInactive: boolean,
-    failedHosts: ReadonlySet<SiriDBHost>,
-  ): Promise<HostLink> {
-    this.#startLinks();
-    for (;;) {
-      if (this.#closed) throw this.#calls.closedError();
-      call.throwIfEnded();
-      const isAvailable = (host: SiriDBHost): boolean => this.#linkOf(host).connection !== undefined;
-      // Hosts that failed this request are tried again only when nothing else is left.
-      const spec =
-        this.#selector.pick({ isAvailable, allowInactive, exclude: failedHosts }) ??
-        this.#selector.pick({ isAvailable, allowInactive });
-      if (spec !== undefined) return this.#linkOf(spec);
-      const refusal = this.#permanentFailure();
-      if (refusal !== undefined) throw refusal;
-      const unreachable = this.#noHostError();
-      if (unreachable !== undefined) call.noteFailure(unreachable);
-      // Wait for a host to connect or fail, or for one that sits out to come back.
-      await this.#waitForHostChange(call.signal, this.#selector.nextActiveInMs());
-    }
-  }
-
-  /** Starts every host's connect loop once; requests then wait for the first host to be ready. */
-  #startLinks(): void {
-    if (this.#linksStarted) return;
-    this.#linksStarted = true;
-    for (const link of this.#links) link.connect().catch(() => {});
-  }
-
-  #linkOf(host: SiriDBHost): HostLink {
-    return this.#links[this.#selector.hosts.indexOf(host)] as HostLink;
-  }
-
-  /**
-   * The refusal to report when no host can serve and every host's last attempt was refused for
-   * good (bad credentials, unknown database, no access): that error, whose message names the host.
-   */
-  #permanentFailure(): ConnError | undefined {
-    let refusal: ConnError | undefined;
-    for (const link of this.#links) {
-      if (link.connection !== undefined || link.connecting) return undefined;
-      const error = link.lastError;
-      if (!(error instanceof AuthenticationError || error instanceof AuthorizationError)) return undefined;
-      refusal ??= error;
-    }
-    return refusal;
-  }
-
-  /** Why no host is available yet: every failed host's last error, or `undefined` before any failed. */
-  #noHostError(): ConnError | undefined {
-    const failed = this.#links.filter((link) => link.lastError !== undefined);
-    if (failed.length === 0) return undefined;
-    const reasons = this.#links.map(
-      (link) => `${link.spec.host}:${link.spec.port} ${link.lastError?.message ?? 'still connecting'}`,
+        lease.release();
+        return answer;
+      },
+      {
+        attempts: Number.POSITIVE_INFINITY,
+        signal: call.signal,
+        decide: (error) =>
+          call.reason !== undefined || !isConnError(error)
+            ? 'fail'
+            : retryDecision(failureVerdict(operation, error), poolErrorRetryMs),
+        onRetry: (error) => call.noteFailure(asConnError(error)),
+      },
     );
-    return new ConnectionError(`no SiriDB host is available (${reasons.join('; ')})`, {
-      code: 'CONN_SIRIDB_NO_CONNECTION',
-      cause: failed[0]?.lastError,
-      details: { hosts: this.#links.length, failedHosts: failed.length },
-    });
   }
 
-  /**
-   * Resolves when a host connects or fails, after `maxWaitMs` (an inactive period ends), or when
-   * the client closes; rejects when `signal` aborts (the call's deadline or the caller).
-   */
-  #waitForHostChange(signal: AbortSignal | undefined, maxWaitMs: number | undefined): Promise<void> {
-    let wake: (() => void) | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const woken = new Promise<void>((resolve) => {
-      wake = resolve;
-      this.#hostChangeWaiters.add(resolve);
-      if (maxWaitMs !== undefined) timer = setTimeout(resolve, Math.max(1, maxWaitMs));
-    });
-    return raceWithSignal(woken, signal, 'waiting for a SiriDB connection').finally(() => {
-      if (wake !== undefined) this.#hostChangeWaiters.delete(wake);
-      if (timer !== undefined) clearTimeout(timer);
-    });
-  }
-
-  #hostsChanged(): void {
-    for (const wake of [...this.#hostChangeWaiters]) wake();
+  /** Gives the lease back after a failed attempt and does what the failure calls for; returns it. */
+  #attemptFailed(
+    operation: Operation,
+    call: CallContext,
+    lease: HostLease<SiriDBHost, SiriDBConnection>,
+    failedHosts: Set<SiriDBHost>,
+    error: unknown,
+  ): unknown {
+    const failure = asConnError(error);
+    if (call.reason !== undefined) {
+      lease.release();
+      return call.reason;
+    }
+    // A server that answered with an error did not apply the request.
+    if (!(failure instanceof ConnectionError) || failure.retryable) call.markNotExecuted();
+    const verdict = failureVerdict(operation, failure);
+    // 71: the connection lost its login. Dropping it tells the pool, which opens a new one.
+    if (verdict === 'reconnect') lease.resource.destroy(failure);
+    lease.release();
+    if (verdict === 'other-host') {
+      this.#hostPool?.markInactive(lease.host);
+      failedHosts.add(lease.host);
+    }
+    return failure;
   }
 
   async #getDatabasePrecision(call: CallContext): Promise<TimePrecision> {
@@ -433,6 +322,8 @@ export class SiriDBClient implements AsyncDisposable {
     return raceWithSignal(this.#databasePrecision, call.signal, 'time precision lookup');
   }
 }
+
+const NO_HOSTS: ReadonlySet<SiriDBHost> = new Set();
 
 /** Queries that only read: a timeout or lost connection during them cannot have changed data. */
 const READ_ONLY_QUERY = /^\s*(select|list|count|show|calc)\b/i;

@@ -1,10 +1,15 @@
 import {
+  booleanOption,
   ConfigError,
+  durationOption,
   type EventPublisher,
+  HostSelector,
   type HostSpec,
+  oneOfOption,
   parseConnectionUrl,
   type RandomSource,
   Secret,
+  textOption,
 } from '@conn/core';
 import type { Int64Mode, TimePrecision } from './time-precision.js';
 
@@ -51,7 +56,11 @@ export interface SiriDBClientOptions {
   insertTimeoutMs?: number | undefined;
   /** How long a host that answered a server error sits out, in ms. Default 30_000. */
   inactiveTimeMs?: number | undefined;
-  /** Longest wait between reconnect attempts (the wait doubles from 1 s), in ms. Default 90_000. */
+  /**
+   * Cap of the wait between reconnect attempts to a host, in ms. A lost connection is replaced at
+   * once; after a failed attempt the wait's ceiling starts at 1 s and doubles up to this, and each
+   * wait is jittered within [ceiling / 2, ceiling). Default 90_000.
+   */
   maxWaitRetryMs?: number | undefined;
   /** Wait between retries after a SiriDB pool error (68), in ms. Default 2_000. */
   poolErrorRetryMs?: number | undefined;
@@ -59,7 +68,10 @@ export interface SiriDBClientOptions {
   int64?: Int64Mode | undefined;
   /** Where events are published. Default: channels `conn:siridb:<event>`. */
   events?: EventPublisher | undefined;
-  /** Randomness of the weighted host choice; inject `seededRandom(n)` for repeatable tests. */
+  /**
+   * Randomness of the weighted host choice and of the reconnect jitter; inject `seededRandom(n)`
+   * from `@conn/core` for repeatable tests.
+   */
   random?: RandomSource | undefined;
 }
 
@@ -90,66 +102,49 @@ export const DEFAULT_PORT = 9000;
 export function resolveClientOptions(options: SiriDBClientOptions): ResolvedClientOptions {
   if (typeof options !== 'object' || options === null)
     throw new ConfigError('options must be an object', { field: 'options' });
-  const text = (field: 'username' | 'dbname'): string => {
-    const value = options[field];
-    if (typeof value !== 'string' || value.length === 0)
-      throw new ConfigError(`${field} must be a non-empty string`, { field });
-    return value;
-  };
   if (!(options.password instanceof Secret) && typeof options.password !== 'string') {
     throw new ConfigError('password must be a string or a Secret', { field: 'password' });
   }
   if (!Array.isArray(options.hostlist) || options.hostlist.length === 0) {
     throw new ConfigError('hostlist must name at least one host', { field: 'hostlist' });
   }
-  const keepalive = options.keepalive ?? true;
-  if (typeof keepalive !== 'boolean')
-    throw new ConfigError('keepalive must be a boolean', { field: 'keepalive' });
-  const int64 = options.int64 ?? 'auto';
-  if (int64 !== 'auto' && int64 !== 'bigint' && int64 !== 'number') {
-    throw new ConfigError(`int64 must be 'auto', 'bigint' or 'number'`, { field: 'int64' });
+  if (options.random !== undefined && typeof options.random !== 'function') {
+    throw new ConfigError('random must be a function returning numbers in [0, 1)', { field: 'random' });
   }
+  const keepalive = booleanOption(options.keepalive, 'keepalive', true);
+  const hostlist = options.hostlist.map((host) => ({ ...host, port: host?.port ?? DEFAULT_PORT }));
   return {
-    username: text('username'),
+    username: textOption(options.username, 'username'),
     password: Secret.from(options.password),
-    dbname: text('dbname'),
-    hostlist: options.hostlist.map((host) => ({ ...host, port: host?.port ?? DEFAULT_PORT })),
-    keepaliveIntervalMs: keepalive ? duration(options.keepaliveIntervalMs, 'keepaliveIntervalMs', 45_000) : 0,
-    pingTimeoutMs: duration(options.pingTimeoutMs, 'pingTimeoutMs', 15_000),
-    connectTimeoutMs: duration(options.connectTimeoutMs, 'connectTimeoutMs', 10_000),
+    dbname: textOption(options.dbname, 'dbname'),
+    // The host pool's own checks (host, port 1..65535, weight 1..9, backup), now rather than on first use.
+    hostlist: new HostSelector(hostlist).hosts,
+    keepaliveIntervalMs: keepalive ? positive(options.keepaliveIntervalMs, 'keepaliveIntervalMs', 45_000) : 0,
+    pingTimeoutMs: positive(options.pingTimeoutMs, 'pingTimeoutMs', 15_000),
+    connectTimeoutMs: positive(options.connectTimeoutMs, 'connectTimeoutMs', 10_000),
     timeoutMs: deadline(options.timeoutMs, 'timeoutMs', 60_000),
     queryTimeoutMs: deadline(options.queryTimeoutMs, 'queryTimeoutMs', undefined),
     insertTimeoutMs: deadline(options.insertTimeoutMs, 'insertTimeoutMs', undefined),
-    inactiveTimeMs: duration(options.inactiveTimeMs, 'inactiveTimeMs', 30_000, true),
-    maxWaitRetryMs: duration(options.maxWaitRetryMs, 'maxWaitRetryMs', 90_000),
-    poolErrorRetryMs: duration(options.poolErrorRetryMs, 'poolErrorRetryMs', 2_000),
-    int64,
+    inactiveTimeMs: durationOption(options.inactiveTimeMs, 'inactiveTimeMs', 30_000),
+    maxWaitRetryMs: positive(options.maxWaitRetryMs, 'maxWaitRetryMs', 90_000),
+    poolErrorRetryMs: positive(options.poolErrorRetryMs, 'poolErrorRetryMs', 2_000),
+    int64: oneOfOption(options.int64, 'int64', ['auto', 'bigint', 'number'], 'auto'),
     random: options.random,
   };
 }
 
-/** A call deadline: `Infinity` means none (`undefined`). */
-function deadline(
-  value: number | undefined,
-  field: string,
-  fallback: number | undefined,
-): number | undefined {
-  if (value === Number.POSITIVE_INFINITY) return undefined;
-  if (value === undefined) return fallback;
-  return duration(value, field, 0);
+/** A positive number of milliseconds, or `fallback`. */
+function positive(value: unknown, field: string, fallback: number): number {
+  return durationOption(value, field, fallback, { allowZero: false });
 }
 
-function duration(value: number | undefined, field: string, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new ConfigError(
-      `${field} must be a ${allowZero ? 'non-negative' : 'positive'} number of ms, got ${String(value)}`,
-      {
-        field,
-      },
-    );
-  }
-  return value;
+/** A call deadline: positive, `Infinity` for none (`undefined`), or `fallback`. */
+function deadline(value: unknown, field: string, fallback: number | undefined): number | undefined {
+  const ms = durationOption(value, field, fallback ?? Number.POSITIVE_INFINITY, {
+    allowZero: false,
+    allowInfinity: true,
+  });
+  return ms === Number.POSITIVE_INFINITY ? undefined : ms;
 }
 
 /** URL parameters that map to numeric options. */

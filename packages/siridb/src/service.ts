@@ -5,11 +5,18 @@ import {
   type ConnError,
   ConnectionError,
   createEventPublisher,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  durationOption,
   type EventPublisher,
+  integerOption,
   isConnError,
+  Pool,
+  PoolClosedError,
   parseConnectionUrl,
   redactSecrets,
+  retry,
   Secret,
+  textOption,
 } from '@conn/core';
 import { SiriDBConnection } from './connection.js';
 import { SiriDBServiceError } from './errors.js';
@@ -72,30 +79,63 @@ export class SiriDBService implements AsyncDisposable {
   readonly #port: number;
   readonly #username: string;
   readonly #password: Secret;
-  readonly #connectTimeoutMs: number;
-  readonly #timeoutMs: number;
-  readonly #events: EventPublisher;
   readonly #calls: CallRunner;
-  #connection: Promise<SiriDBConnection> | undefined;
+  /** One connection that every request shares, opened on demand and again after it was lost. */
+  readonly #pool: Pool<SiriDBConnection>;
   #closed = false;
 
   constructor(options: SiriDBServiceOptions) {
-    if (typeof options?.host !== 'string' || options.host.length === 0) {
-      throw new ConfigError('host must be a non-empty string', { field: 'host' });
+    if (typeof options !== 'object' || options === null) {
+      throw new ConfigError('options must be an object', { field: 'options' });
     }
-    this.#host = options.host;
-    this.#port = options.port ?? DEFAULT_PORT;
+    const host = textOption(options.host, 'host');
+    const port = integerOption(options.port, 'port', DEFAULT_PORT, 1, 65_535);
+    const connectTimeoutMs = durationOption(options.connectTimeoutMs, 'connectTimeoutMs', 10_000, {
+      allowZero: false,
+    });
+    const events = options.events ?? createEventPublisher('siridb');
+    this.#host = host;
+    this.#port = port;
     this.#username = options.username ?? 'sa';
     this.#password = Secret.from(options.password);
-    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.#timeoutMs = options.timeoutMs ?? 60_000;
-    this.#events = options.events ?? createEventPublisher('siridb');
     this.#calls = new CallRunner({
       packageName: 'siridb',
       clientName: 'SiriDB service client',
       isClosed: () => this.#closed,
-      defaultTimeoutMs: this.#timeoutMs,
+      defaultTimeoutMs: options.timeoutMs ?? 60_000,
     });
+    this.#pool = new Pool<SiriDBConnection>(
+      {
+        create: (signal, lost) =>
+          SiriDBConnection.open(
+            {
+              host,
+              port,
+              connectTimeoutMs,
+              authTimeoutMs: connectTimeoutMs,
+              keepaliveIntervalMs: 0,
+              pingTimeoutMs: connectTimeoutMs,
+              decode: {},
+              events,
+              onClose: lost,
+            },
+            signal,
+          ),
+        destroy: (connection) => connection.close(0),
+      },
+      {
+        name: `siridb service ${host}:${port}`,
+        max: 1,
+        capacity: 0xffff,
+        sharing: 'always',
+        // A request waits for the connection within its own deadline (the call's signal).
+        acquireTimeoutMs: Number.POSITIVE_INFINITY,
+        createTimeoutMs: connectTimeoutMs,
+        idleTimeoutMs: 0,
+        closeTimeoutMs: DEFAULT_CLOSE_TIMEOUT_MS,
+        events,
+      },
+    );
   }
 
   /** A service client from `siridb://sa:password@host:9000`. */
@@ -182,15 +222,10 @@ export class SiriDBService implements AsyncDisposable {
     return (await this.#send(ServiceRequest.GET_DATABASES, undefined, options)) as string[];
   }
 
-  /** Closes the connection. */
+  /** Closes the connection after its requests in flight; stops a connect in progress at once. */
   async close(): Promise<void> {
     this.#closed = true;
-    const connection = this.#connection;
-    this.#connection = undefined;
-    await connection?.then(
-      (open) => open.close(),
-      () => {},
-    );
+    await this.#pool.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -219,63 +254,34 @@ export class SiriDBService implements AsyncDisposable {
       }
       const encoded = encodeQpack(payload);
       const send = async (): Promise<unknown> => {
-        const connection = await this.#connect(call.signal);
+        const lease = await this.#pool
+          .acquire({ shared: true, signal: call.signal })
+          .catch((error: unknown) => {
+            throw error instanceof PoolClosedError ? this.#calls.closedError() : error;
+          });
         call.target = { host: this.#host, port: this.#port };
-        const answer = connection.service(encoded, { signal: call.signal });
-        call.markSent();
-        return await answer;
+        try {
+          const answer = lease.resource.service(encoded, { signal: call.signal });
+          call.markSent();
+          return await answer;
+        } finally {
+          lease.release();
+        }
       };
       try {
-        try {
-          return await send();
-        } catch (error) {
+        return await retry(send, {
+          attempts: 2,
+          signal: call.signal,
           // The connection may have died since the last request (the server closed it). Send once
           // more on a new one when that is safe: the request never left, or it only reads.
-          if (!(error instanceof ConnectionError) || this.#closed || !(error.retryable || readOnly))
-            throw error;
-          call.markNotExecuted();
-          return await send();
-        }
+          decide: (error) =>
+            error instanceof ConnectionError && !this.#closed && (error.retryable || readOnly) ? 0 : 'fail',
+          onRetry: () => call.markNotExecuted(),
+        });
       } catch (error) {
         throw scrub(error, [this.#password, ...secrets]);
       }
     });
-  }
-
-  #connect(signal: AbortSignal | undefined): Promise<SiriDBConnection> {
-    if (this.#closed) return Promise.reject(this.#calls.closedError());
-    const current = this.#connection;
-    if (current !== undefined) {
-      return current.then((connection) =>
-        connection.isOpen ? connection : this.#reconnect(current, signal),
-      );
-    }
-    return this.#reconnect(undefined, signal);
-  }
-
-  #reconnect(
-    previous: Promise<SiriDBConnection> | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<SiriDBConnection> {
-    if (this.#connection !== previous && this.#connection !== undefined) return this.#connection;
-    const opening = SiriDBConnection.open(
-      {
-        host: this.#host,
-        port: this.#port,
-        connectTimeoutMs: this.#connectTimeoutMs,
-        authTimeoutMs: this.#connectTimeoutMs,
-        keepaliveIntervalMs: 0,
-        pingTimeoutMs: this.#connectTimeoutMs,
-        decode: {},
-        events: this.#events,
-      },
-      signal,
-    );
-    this.#connection = opening;
-    opening.catch(() => {
-      if (this.#connection === opening) this.#connection = undefined;
-    });
-    return opening;
   }
 }
 

@@ -1,5 +1,5 @@
 import { AbortError, AuthorizationError, type ConnError, ConnectionError, TimeoutError } from '@conn/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   InsertError,
   qpackFloat,
@@ -199,6 +199,21 @@ describe('SiriDBClient against the local test server', () => {
     await expect(aborted).rejects.toBeInstanceOf(AbortError);
   });
 
+  it('hosts counts the requests in flight on each host', async () => {
+    const target = await server();
+    const db = client({ hostlist: [on(target)] });
+    expect(db.hosts[0]).toMatchObject({ connected: false, reconnecting: false, pendingRequests: 0 });
+    await db.connect();
+    target.fault({ kind: 'stall', requests: 'query' });
+    const controller = new AbortController();
+    const pending = [1, 2].map(() => db.query('count series', { signal: controller.signal }));
+    await target.waitForRequestCount('query', 2);
+    expect(db.hosts[0]).toMatchObject({ connected: true, pendingRequests: 2 });
+    controller.abort();
+    await Promise.allSettled(pending);
+    await vi.waitFor(() => expect(db.hosts[0]?.pendingRequests).toBe(0), { interval: 5 });
+  });
+
   it('close() ends the client; later calls fail with CONN_CLIENT_CLOSED', async () => {
     const target = await server();
     const db = client({ hostlist: [on(target)] });
@@ -285,8 +300,8 @@ describe('SiriDBClient against the local test server', () => {
     await db.query('count series');
     target.dropConnections();
     await target.waitForConnectionCount(0);
-    // The next request waits for the reconnect (about 1 s), which authenticates first: a query
-    // sent before auth would be answered 71 and fail.
+    // The lost connection is replaced at once, and the new one authenticates first: a query sent
+    // before auth would be answered 71 and fail.
     expect(await db.query('count series', { timeoutMs: 5_000 })).toEqual({ series: 0 });
     expect(target.requestCounts['auth']).toBe(2);
   });

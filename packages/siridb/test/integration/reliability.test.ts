@@ -39,12 +39,21 @@ describe('reliability (through the loopback fault proxy)', () => {
   it('server killed mid-request: in-flight requests fail, the client reconnects with back-off, later requests succeed', async () => {
     const target = await server();
     const proxy = await proxyTo(target);
+    using failures = recordChannel<{ port: number; backoffMs: number }>(
+      'conn:siridb:host:connect-error',
+      forPort(proxy.port),
+    );
     using scheduled = recordChannel<{ port: number; delayMs: number }>(
       'conn:siridb:host:reconnect-scheduled',
       forPort(proxy.port),
     );
     using connects = recordChannel<{ port: number }>('conn:siridb:host:connect', forPort(proxy.port));
-    const db = client({ hostlist: [{ host: proxy.host, port: proxy.port }], maxWaitRetryMs: 1_200 });
+    // The reconnect jitter draws from `random`: a fixed draw makes every wait exact.
+    const db = client({
+      hostlist: [{ host: proxy.host, port: proxy.port }],
+      maxWaitRetryMs: 1_200,
+      random: () => 0.5,
+    });
     await db.insert({ s: [[1, 1]] });
     await connects.nth(0);
 
@@ -64,12 +73,42 @@ describe('reliability (through the loopback fault proxy)', () => {
     expect(queryError).toBeInstanceOf(TimeoutError);
     expect((queryError as TimeoutError).cause).toBeInstanceOf(ConnectionError);
 
-    // Reconnect attempts back off: 1 s, then doubling, capped at maxWaitRetryMs.
-    expect((await scheduled.nth(0)).delayMs).toBe(1_000);
-    expect((await scheduled.nth(1)).delayMs).toBe(1_200);
+    // The lost connection is replaced at once; that attempt is refused, and so is the next. Each
+    // wait lies in [c/2, c) for a ceiling c of 1 s that doubles up to maxWaitRetryMs; the draw 0.5
+    // puts it at 3c/4: 750 ms (c = 1 000), then 900 ms (c = min(2 000, 1 200)).
+    expect((await failures.nth(0)).backoffMs).toBe(750);
+    expect((await failures.nth(1)).backoffMs).toBe(900);
+    // Each retry is scheduled for what is left of that wait (measured a moment after it was drawn).
+    for (const [index, backoffMs] of [750, 900].entries()) {
+      const { delayMs } = await scheduled.nth(index);
+      expect(delayMs).toBeLessThanOrEqual(backoffMs);
+      expect(delayMs).toBeGreaterThan(0);
+    }
     proxy.setMode({ kind: 'pass' });
     await connects.nth(1);
     expect(await db.query('select * from "s"')).toEqual({ s: [[1, 1]] });
+  });
+
+  it('connect() tries a host that waits out its back-off again at once', async () => {
+    const target = await server();
+    const proxy = await proxyTo(target);
+    proxy.setMode({ kind: 'refuse' });
+    using failures = recordChannel<{ port: number; backoffMs: number }>(
+      'conn:siridb:host:connect-error',
+      forPort(proxy.port),
+    );
+    // A draw of 31/32 puts the first wait near its ceiling of 1 s: 500 + 31/32 * 500 ms.
+    const db = client({ hostlist: [{ host: proxy.host, port: proxy.port }], random: () => 31 / 32 });
+    await expect(db.connect()).rejects.toMatchObject({ code: 'CONN_SIRIDB_NO_CONNECTION' });
+    expect((await failures.nth(0)).backoffMs).toBe(984.375);
+    expect(db.hosts[0]).toMatchObject({ connected: false, reconnecting: true });
+    expect(db.hosts[0]?.lastError).toBeInstanceOf(ConnectionError);
+
+    proxy.setMode({ kind: 'pass' });
+    // Most of the wait is still ahead: a connect() that waited for it would miss this deadline.
+    await db.connect({ timeoutMs: 600 });
+    expect(db.hosts[0]).toMatchObject({ connected: true, reconnecting: false, lastError: undefined });
+    expect(target.requestCounts['auth']).toBe(1);
   });
 
   it('fails over to the second host on a server error and comes back after inactiveTimeMs', async () => {
