@@ -2,26 +2,29 @@ import {
   type CallContext,
   type CallOptions,
   CallRunner,
-  ConfigError,
   ConnError,
   ConnectionError,
   type EventPublisher,
-  type Lease,
-  Pool,
-  type PoolStats,
+  integerOption,
   type Secret,
+  type TryAcquireOptions,
 } from '@conn/core';
 import type pg from 'pg';
 import { Catalog } from './catalog.js';
 import { CANCEL_GRACE_MS, type CockroachConnection, type ServerKind } from './connection.js';
-import { connectionFactory } from './connection-factory.js';
 import { QueryCanceledError } from './errors.js';
 import { defaultEvents, eventSql } from './events.js';
+import { giveBack, runOnLease } from './lease-use.js';
 import { type CockroachDBOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { InCall, QueryOptions, StreamOptions } from './query-options.js';
 import { RowStream } from './result-stream.js';
 import { type RunInTransactionOptions, runInTransaction } from './run-in-transaction.js';
-import { SharedConnections } from './shared-connections.js';
+import {
+  type CockroachPoolStats,
+  createSessionPool,
+  type SessionLeaseOptions,
+  type SessionPool,
+} from './session-pool.js';
 import {
   type CreateDatabaseOptions,
   createDatabaseStatement,
@@ -43,8 +46,7 @@ import { parseCockroachUrl } from './url.js';
  */
 export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
   private readonly options: ResolvedOptions;
-  private readonly pool: Pool<CockroachConnection>;
-  private readonly shared: SharedConnections;
+  private readonly pool: SessionPool;
   private readonly tableCatalog = new Catalog();
   private readonly events: EventPublisher;
   private readonly calls: CallRunner;
@@ -55,25 +57,9 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
     super();
     this.options = resolveOptions(options);
     this.events = this.options.events ?? defaultEvents;
-    const { pool } = this.options;
-    this.pool = new Pool(
-      connectionFactory(this.options, (connection) => {
-        this.detectedServer ??= { kind: connection.serverKind, version: connection.serverVersion };
-      }),
-      {
-        name: 'cockroachdb',
-        min: pool.min,
-        max: pool.max,
-        idleTimeoutMs: pool.idleTimeoutMs,
-        maxLifetimeMs: pool.maxLifetimeMs,
-        lifetimeJitterMs: pool.lifetimeJitterMs,
-        acquireTimeoutMs: pool.acquireTimeoutMs,
-        validateAfterIdleMs: pool.validateAfterIdleMs,
-        createTimeoutMs: this.options.connectTimeoutMs,
-        events: this.events,
-      },
-    );
-    this.shared = new SharedConnections(this.pool, this.options.pipelineDepth, pool.max);
+    this.pool = createSessionPool(this.options, this.events, (connection) => {
+      this.detectedServer ??= { kind: connection.serverKind, version: connection.serverVersion };
+    });
     this.calls = new CallRunner({
       packageName: 'cockroachdb',
       clientName: 'CockroachDB client',
@@ -84,23 +70,30 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
   }
 
   /**
-   * Options from a connection URL (`postgresql://user:pass@host:26257/db?sslmode=verify-full&…`),
-   * with `overrides` applied on top (e.g. `{ pool: { max: 20 } }`).
+   * Options from a connection URL (`postgresql://user:pass@host:26257/db?sslmode=verify-full&…`,
+   * several nodes as `postgresql://h1:26257,h2,h3/db`), with `overrides` applied on top (e.g.
+   * `{ pool: { max: 20 } }`). A `host` or `hosts` override replaces the URL's nodes.
    */
   static fromUrl(url: string | Secret, overrides: CockroachDBOptions = {}): CockroachDBClient {
-    const parsed = parseCockroachUrl(url);
-    return new CockroachDBClient({ ...parsed, ...overrides, tls: { ...parsed.tls, ...overrides.tls } });
+    const { host, hosts, ...parsed } = parseCockroachUrl(url);
+    const nodes = overrides.host === undefined && overrides.hosts === undefined ? { host, hosts } : {};
+    return new CockroachDBClient({
+      ...parsed,
+      ...nodes,
+      ...overrides,
+      tls: { ...parsed.tls, ...overrides.tls },
+    });
   }
 
   /**
-   * Opens the pool's first session now, so bad credentials or an unreachable server fail here
-   * rather than at the first query. Optional: every method connects on demand.
+   * Opens a session to every node now (each tried once), so bad credentials or unreachable nodes
+   * fail here rather than at the first query. Resolves once one node answered; rejects with the
+   * refusal, or a `ConnectionError` naming each node's failure. Optional: every method connects
+   * on demand.
    */
   connect(options: CallOptions = {}): Promise<void> {
     return this.calls.run({ operation: 'connect' }, options, async (call) => {
-      const lease = await this.pool.acquire(acquireOptions(call));
-      call.target = lease.resource.address;
-      lease.release();
+      call.target = await this.pool.connect(call.signal);
     });
   }
 
@@ -110,7 +103,7 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
    */
   ping(options: CallOptions = {}): Promise<{ host: string; port: number; latencyMs: number }> {
     return this.calls.run({ operation: 'ping', statement: 'SELECT 1' }, options, async (call) => {
-      const lease = await this.pool.acquire(acquireOptions(call));
+      const lease = await this.pool.acquire(exclusiveFor(call));
       try {
         call.target = lease.resource.address;
         const started = performance.now();
@@ -127,8 +120,11 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
     return this.detectedServer;
   }
 
-  /** Pool counters: size, idle, leased, pending creates, waiting callers. */
-  stats(): PoolStats {
+  /**
+   * Pool counters: size, idle, leased, pending creates, waiting callers; summed over the nodes
+   * when there are several, each node's own in `hosts` (with its back-off and last failure).
+   */
+  stats(): CockroachPoolStats {
     return this.pool.stats();
   }
 
@@ -157,7 +153,7 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
    */
   transaction(options: TransactionOptions & CallOptions = {}): Promise<Transaction> {
     return this.calls.run({ operation: 'transaction' }, options, async (call) => {
-      const lease = await this.pool.acquire(acquireOptions(call));
+      const lease = await this.pool.acquire(exclusiveFor(call));
       try {
         const begin = beginStatement(options, lease.resource.serverKind);
         await lease.resource.query({ text: begin, values: [] }, { signal: call.signal });
@@ -185,11 +181,11 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
       return runInTransaction(
         {
           ...this.transactionHost(),
-          acquire: (callOptions) => this.pool.acquire({ signal: callOptions.signal }),
+          acquire: (callOptions) => this.pool.acquire({ signal: callOptions.signal, call }),
         },
         fn,
         // The call's deadline is the transaction's: its signal cancels statements inside too.
-        { ...options, signal: call.signal, timeoutMs: undefined },
+        { ...options, signal: call.signal, timeoutMs: undefined, backoff: this.retryBackoff(options) },
       );
     });
   }
@@ -270,7 +266,7 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
 
   protected override async serverKind(options: CallOptions & InCall): Promise<ServerKind> {
     if (this.detectedServer === undefined) {
-      const lease = await this.pool.acquire(acquireOptions(options.call));
+      const lease = await this.pool.acquire(exclusiveFor(options.call));
       lease.release();
     }
     if (this.detectedServer === undefined)
@@ -311,18 +307,17 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
       });
     };
     if (cancellable) return this.exclusive(run, call);
-    return this.shared.run(run, acquireOptions(call));
+    const lease = this.pool.tryAcquire(SHARED);
+    if (lease !== undefined) return runOnLease(lease, run);
+    return this.pool.acquire(sharedFor(call)).then((leased) => runOnLease(leased, run));
   }
 
   protected override streamStatement<T>(statement: Statement, options: StreamOptions): AsyncIterable<T> {
-    const batchSize = options.batchSize ?? this.options.streamBatchSize;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-      throw new ConfigError('batchSize must be a positive integer', { field: 'batchSize' });
-    }
+    const batchSize = integerOption(options.batchSize, 'batchSize', this.options.streamBatchSize, 1);
     return new RowStream<T>(
       async () => {
         if (this.closed) throw this.calls.closedError();
-        const lease = await this.pool.acquire(options);
+        const lease = await this.pool.acquire({ signal: options.signal, timeoutMs: options.timeoutMs });
         return { connection: lease.resource, finish: () => giveBack(lease) };
       },
       statement,
@@ -335,12 +330,18 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
     fn: (connection: CockroachConnection) => Promise<R>,
     call: CallContext | undefined,
   ): Promise<R> {
-    const lease = await this.pool.acquire(acquireOptions(call));
+    const lease = await this.pool.acquire(exclusiveFor(call));
     try {
       return await fn(lease.resource);
     } finally {
       giveBack(lease);
     }
+  }
+
+  /** The retry back-off of `runInTransaction`, jittered by the client's `random` unless it names its own. */
+  private retryBackoff(options: RunInTransactionOptions): RunInTransactionOptions['backoff'] {
+    const random = options.backoff?.random ?? this.options.random;
+    return random === undefined ? options.backoff : { ...options.backoff, random };
   }
 
   private transactionHost(): TransactionHost {
@@ -353,8 +354,11 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
   }
 
   toJSON(): object {
-    const { host, port, database, user } = this.options;
-    return { host, port, database, user, tls: this.options.tls.mode, pool: this.pool.stats() };
+    const { host, port, hosts, database, user, targetSessionAttrs } = this.options;
+    const { hosts: _perNode, ...pool } = this.pool.stats();
+    const nodes =
+      hosts.length > 1 ? { hosts: hosts.map((node) => `${node.host}:${node.port}`) } : { host, port };
+    return { ...nodes, database, user, tls: this.options.tls.mode, targetSessionAttrs, pool };
   }
 }
 
@@ -365,22 +369,22 @@ Object.defineProperty(CockroachDBClient.prototype, Symbol.for('nodejs.util.inspe
   },
 });
 
+const SHARED: TryAcquireOptions = Object.freeze({ shared: true });
+
 /**
  * How a call waits for a pooled session: until the call's deadline or abort (a `TimeoutError`), or
- * the pool's own `acquireTimeoutMs` when that comes first (a `PoolTimeoutError`: you set that limit).
+ * the pool's own `acquireTimeoutMs` when that comes first (you set that limit). A node failure it
+ * waits out is noted on the call, so its timeout names it.
  */
-function acquireOptions(call: CallContext | undefined): CallOptions {
-  const signal = call?.signal;
-  return signal === undefined ? {} : { signal };
+function exclusiveFor(call: CallContext | undefined): SessionLeaseOptions {
+  return call === undefined ? {} : { signal: call.signal, call };
+}
+
+function sharedFor(call: CallContext | undefined): SessionLeaseOptions {
+  return call === undefined ? SHARED : { shared: true, signal: call.signal, call };
 }
 
 /** A connection error raised before the statement reached the server. */
 function isNotSent(error: unknown): boolean {
   return error instanceof ConnError && error.retryable && error.details['written'] !== true;
-}
-
-function giveBack(lease: Lease<CockroachConnection>): void {
-  const connection = lease.resource;
-  if (connection.usable && connection.transactionStatus === 'I') lease.release();
-  else lease.destroy();
 }

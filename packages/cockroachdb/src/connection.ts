@@ -10,7 +10,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { sendCancelRequest } from './cancel-request.js';
 import { toConnError } from './error-mapping.js';
-import type { ResolvedOptions } from './options.js';
+import type { ResolvedHost, ResolvedOptions } from './options.js';
 import type { Statement } from './sql/statement.js';
 import { planTls, type TlsPlan } from './tls-config.js';
 import { typeParsersFor } from './type-parsers.js';
@@ -66,6 +66,8 @@ export class CockroachConnection {
   private readonly target: { host: string; port: number };
   private lost: unknown;
   private ended = false;
+  /** Told once when the socket fails or closes (the pool's `lost` callback). */
+  private lossListener: ((error?: unknown) => void) | undefined;
   private corked = false;
   /** Statements sent and not yet answered. */
   private inFlight = 0;
@@ -86,23 +88,41 @@ export class CockroachConnection {
     this.serverVersion = crdb ?? status.get('server_version') ?? '';
     client.on('error', (error) => {
       this.lost ??= error;
+      this.reportLoss(error);
     });
     client.on('end', () => {
       this.ended = true;
+      this.reportLoss(undefined);
     });
   }
 
+  /** Calls `listener` once, when the session dies on its own (or at once if it already did). */
+  onLost(listener: (error?: unknown) => void): void {
+    this.lossListener = listener;
+    if (!this.usable) this.reportLoss(this.lost);
+  }
+
+  private reportLoss(error: unknown): void {
+    const listener = this.lossListener;
+    this.lossListener = undefined;
+    listener?.(error);
+  }
+
   /**
-   * Opens a session: TCP, TLS per `sslmode`, authentication. `signal` aborts it (the socket is
-   * destroyed); the connect timeout applies on top.
+   * Opens a session to `target`: TCP, TLS per `sslmode`, authentication. `signal` aborts it (the
+   * socket is destroyed); the connect timeout applies on top.
    */
-  static async open(options: ResolvedOptions, signal?: AbortSignal): Promise<CockroachConnection> {
+  static async open(
+    options: ResolvedOptions,
+    target: ResolvedHost,
+    signal?: AbortSignal,
+  ): Promise<CockroachConnection> {
     const plan = await planTls(options.tls);
     try {
-      return await CockroachConnection.openWith(options, plan, signal);
+      return await CockroachConnection.openWith(options, target, plan, signal);
     } catch (error) {
       if (plan.plainFallback && error instanceof ConnError && error.code === 'CONN_TLS_FAILED') {
-        return CockroachConnection.openWith(options, { ssl: false, plainFallback: false }, signal);
+        return CockroachConnection.openWith(options, target, { ssl: false, plainFallback: false }, signal);
       }
       throw error;
     }
@@ -110,13 +130,14 @@ export class CockroachConnection {
 
   private static async openWith(
     options: ResolvedOptions,
+    target: ResolvedHost,
     plan: TlsPlan,
     signal?: AbortSignal,
   ): Promise<CockroachConnection> {
     const password: Secret | undefined = options.password;
     const config: pg.ClientConfig = {
-      host: options.host,
-      port: options.port,
+      host: target.host,
+      port: target.port,
       database: options.database,
       user: options.user,
       ssl: plan.ssl,
@@ -150,7 +171,7 @@ export class CockroachConnection {
     client.on('error', swallow);
     const deadline = createDeadline(
       { signal, timeoutMs: options.connectTimeoutMs },
-      { what: `connect to ${options.host}:${options.port}`, timeoutCode: 'CONN_CONNECT_TIMEOUT' },
+      { what: `connect to ${target.host}:${target.port}`, timeoutCode: 'CONN_CONNECT_TIMEOUT' },
     );
     const onAbort = (): void => {
       internals.connection.stream?.destroy();
@@ -162,14 +183,13 @@ export class CockroachConnection {
     } catch (error) {
       client.end().catch(() => {});
       if (deadline.signal.aborted) throw deadline.signal.reason;
-      const mapped = toConnError(error, { host: options.host, port: options.port });
-      throw mapped;
+      throw toConnError(error, { host: target.host, port: target.port, phase: 'connect' });
     } finally {
       deadline.signal.removeEventListener('abort', onAbort);
       deadline.dispose();
       client.off('error', swallow);
     }
-    return new CockroachConnection(client, { host: options.host, port: options.port }, status);
+    return new CockroachConnection(client, { host: target.host, port: target.port }, status);
   }
 
   /** The host and port this session is connected to. */

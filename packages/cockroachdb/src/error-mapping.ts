@@ -74,14 +74,21 @@ export function fromDatabaseError(error: pg.DatabaseError): ConnError {
   return new ErrorClass(message, { fields, cause: error });
 }
 
-const SOCKET_CODES = new Set([
+/** The connection never came up: nothing was sent, so trying again is safe. */
+const NEVER_CONNECTED_CODES = new Set([
   'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
   'EHOSTUNREACH',
+  'ENETUNREACH',
   'ENOTFOUND',
+  'EAI_AGAIN',
 ]);
+
+/**
+ * The connection was cut. While connecting (`details.phase === 'connect'`) no statement was sent
+ * and trying again is safe; later a statement may have reached the server, so it is not retryable
+ * (a write may have executed; see docs/driver-contract.md).
+ */
+const CUT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
 /**
  * Turns anything `pg` rejects with into a `ConnError`: server errors by SQLSTATE, everything else
@@ -106,9 +113,12 @@ export function toConnError(error: unknown, details: ErrorDetails = {}): ConnErr
   if (/does not support SSL/i.test(text)) {
     return new ConnectionError(`TLS failed: ${text}`, { code: 'CONN_TLS_FAILED', cause: error, details });
   }
-  const code =
-    typeof errno === 'string' && SOCKET_CODES.has(errno)
-      ? 'CONN_CONNECTION_FAILED'
-      : 'CONN_CONNECTION_CLOSED';
-  return new CockroachDBConnectionError(`connection failed: ${text}`, { cause: error, code, details });
+  const neverConnected = typeof errno === 'string' && NEVER_CONNECTED_CODES.has(errno);
+  const cut = typeof errno === 'string' && CUT_CODES.has(errno);
+  return new CockroachDBConnectionError(`connection failed: ${text}`, {
+    cause: error,
+    code: neverConnected || cut ? 'CONN_CONNECTION_FAILED' : 'CONN_CONNECTION_CLOSED',
+    retryable: neverConnected || (cut && details['phase'] === 'connect'),
+    details,
+  });
 }

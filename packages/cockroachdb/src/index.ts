@@ -64,13 +64,17 @@ export {
 } from './migrations/index.js';
 export type {
   CockroachDBOptions,
+  CockroachHost,
   CockroachPoolOptions,
+  CockroachReconnectOptions,
   CockroachTlsOptions,
   Int8Mode,
   SslMode,
 } from './options.js';
 export type { ExecuteResult, QueryOptions, StreamOptions } from './query-options.js';
 export type { RunInTransactionOptions } from './run-in-transaction.js';
+export type { TargetSessionAttrs } from './session-attrs.js';
+export type { CockroachPoolStats } from './session-pool.js';
 export { MAX_BIND_PARAMETERS } from './sql/batch-statements.js';
 export type {
   ColumnDefinitions,

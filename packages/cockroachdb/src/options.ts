@@ -1,4 +1,15 @@
-import { ConfigError, type EventPublisher, Secret } from '@conn/core';
+import {
+  ConfigError,
+  deadlineOption,
+  durationOption,
+  type EventPublisher,
+  integerOption,
+  oneOfOption,
+  type RandomSource,
+  Secret,
+  textOption,
+} from '@conn/core';
+import { TARGET_SESSION_ATTRS, type TargetSessionAttrs } from './session-attrs.js';
 
 /** libpq's `sslmode` values. */
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
@@ -43,12 +54,46 @@ export interface CockroachPoolOptions {
 /** How INT8 (CockroachDB's `INT`) values are returned: exact either way, never a lossy `number`. */
 export type Int8Mode = 'string' | 'bigint';
 
+const INT8_MODES: readonly Int8Mode[] = ['string', 'bigint'];
+
+/** One node of a cluster, for the `hosts` option. */
+export interface CockroachHost {
+  readonly host: string;
+  /** Default: the `port` option (26257). */
+  readonly port?: number | undefined;
+}
+
+/** Back-off of one node after failed connection attempts, for the `reconnect` option. */
+export interface CockroachReconnectOptions {
+  /** First ceiling in ms; doubles per consecutive failure. Default 1_000. */
+  readonly baseMs?: number | undefined;
+  /** Longest wait in ms. Default 30_000. */
+  readonly maxMs?: number | undefined;
+}
+
 /** Options of {@link CockroachDBClient} (the starting document's options, TypeScript style). */
 export interface CockroachDBOptions {
-  /** Default `localhost`. */
+  /** Default `localhost`. Give `hosts` instead for several nodes. */
   readonly host?: string | undefined;
-  /** Default 26257. */
+  /** Default 26257; also the port of each `hosts` entry that names none. */
   readonly port?: number | undefined;
+  /**
+   * Several nodes of one cluster (libpq's `postgresql://h1:26257,h2,h3/db`): connections spread
+   * over them, a node that fails is skipped and tried again after a back-off (`reconnect`).
+   * `pool` limits apply to each node. Not together with `host`.
+   */
+  readonly hosts?: readonly CockroachHost[] | undefined;
+  /**
+   * libpq's `target_session_attrs`: which sessions are acceptable, checked once per new
+   * connection. `any` (default), `read-write` / `read-only` (`SHOW transaction_read_only`),
+   * `primary` / `standby` (a PostgreSQL hot standby; CockroachDB nodes never are one). A node whose
+   * session does not qualify is skipped like a failed one. `prefer-standby` is not supported.
+   */
+  readonly targetSessionAttrs?: TargetSessionAttrs | undefined;
+  /** Back-off of a node after failed connection attempts. Default `{ baseMs: 1_000, maxMs: 30_000 }`. */
+  readonly reconnect?: CockroachReconnectOptions | undefined;
+  /** Randomness of node choice and jitter; `seededRandom(n)` from `@conn/core` makes tests repeatable. */
+  readonly random?: RandomSource | undefined;
   /** Default `defaultdb`. */
   readonly database?: string | undefined;
   /** Default `root`. */
@@ -86,10 +131,22 @@ export interface CockroachDBOptions {
   readonly events?: EventPublisher | undefined;
 }
 
-/** Options after validation and defaults. @internal */
-export interface ResolvedOptions {
+/** A node with its port resolved. @internal */
+export interface ResolvedHost {
   readonly host: string;
   readonly port: number;
+}
+
+/** Options after validation and defaults. @internal */
+export interface ResolvedOptions {
+  /** The first node (the only one, usually). */
+  readonly host: string;
+  readonly port: number;
+  /** Every node, at least one. */
+  readonly hosts: readonly ResolvedHost[];
+  readonly targetSessionAttrs: TargetSessionAttrs;
+  readonly reconnect: { readonly baseMs: number; readonly maxMs: number };
+  readonly random: RandomSource | undefined;
   readonly database: string;
   readonly user: string;
   readonly password: Secret | undefined;
@@ -108,20 +165,50 @@ export interface ResolvedOptions {
   readonly events: EventPublisher | undefined;
 }
 
-function integer(value: number | undefined, fallback: number, field: string, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new ConfigError(`${field} must be an integer >= ${min}, got ${String(value)}`, { field });
-  }
-  return value;
+function text(value: string | undefined, fallback: string, field: string): string {
+  return value === undefined ? fallback : textOption(value, field);
 }
 
-function text(value: string | undefined, fallback: string, field: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.length === 0 || value.includes('\u0000')) {
-    throw new ConfigError(`${field} must be a non-empty string without NUL`, { field });
+const PORT_MAX = 65_535;
+
+/** `hosts`, or the one `host`; each entry's port defaults to `port`. */
+function resolveHosts(options: CockroachDBOptions, port: number): readonly ResolvedHost[] {
+  const hosts = options.hosts;
+  if (hosts === undefined) return [{ host: text(options.host, 'localhost', 'host'), port }];
+  if (options.host !== undefined) throw new ConfigError('give host or hosts, not both', { field: 'hosts' });
+  if (!Array.isArray(hosts) || hosts.length === 0)
+    throw new ConfigError('hosts must be a non-empty array of { host, port? }', { field: 'hosts' });
+  return hosts.map((entry: CockroachHost, index) => {
+    const field = `hosts[${index}]`;
+    if (typeof entry !== 'object' || entry === null)
+      throw new ConfigError(`${field} must be { host, port? }`, { field });
+    return {
+      host: textOption(entry.host, `${field}.host`),
+      port: integerOption(entry.port, `${field}.port`, port, 1, PORT_MAX),
+    };
+  });
+}
+
+/** libpq's value, or a `ConfigError` that says why `prefer-standby` is not one of ours. */
+function targetSessionAttrs(value: unknown): TargetSessionAttrs {
+  if (value === 'prefer-standby') {
+    throw new ConfigError(
+      'targetSessionAttrs prefer-standby is not supported: it ranks nodes by role, and CockroachDB nodes have none (use any, or standby for PostgreSQL hot standbys)',
+      { field: 'targetSessionAttrs' },
+    );
   }
-  return value;
+  return oneOfOption(value, 'targetSessionAttrs', TARGET_SESSION_ATTRS, 'any');
+}
+
+function resolveReconnect(reconnect: CockroachReconnectOptions | undefined): ResolvedOptions['reconnect'] {
+  if (reconnect !== undefined && (typeof reconnect !== 'object' || reconnect === null))
+    throw new ConfigError('reconnect must be { baseMs?, maxMs? }', { field: 'reconnect' });
+  const rule = { allowZero: false } as const;
+  const baseMs = durationOption(reconnect?.baseMs, 'reconnect.baseMs', 1_000, rule);
+  const maxMs = durationOption(reconnect?.maxMs, 'reconnect.maxMs', Math.max(30_000, baseMs), rule);
+  if (maxMs < baseMs)
+    throw new ConfigError('reconnect.maxMs must not be below reconnect.baseMs', { field: 'reconnect.maxMs' });
+  return { baseMs, maxMs };
 }
 
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -149,56 +236,57 @@ export function resolveOptions(options: CockroachDBOptions = {}): ResolvedOption
   if (options === null || typeof options !== 'object')
     throw new ConfigError('options must be an object', { field: 'options' });
   const tls = options.tls ?? {};
-  const mode = tls.mode ?? 'verify-full';
-  if (!SSL_MODES.includes(mode)) {
-    throw new ConfigError(`tls.mode must be one of ${SSL_MODES.join(', ')}, got ${String(mode)}`, {
-      field: 'tls.mode',
-    });
-  }
+  const mode = oneOfOption(tls.mode, 'tls.mode', SSL_MODES, 'verify-full');
   const password = options.password;
   if (password !== undefined && typeof password !== 'string' && !(password instanceof Secret)) {
     throw new ConfigError('password must be a string or a Secret', { field: 'password' });
   }
   const pool = options.pool ?? {};
-  const max = integer(pool.max, 10, 'pool.max', 1);
-  const min = integer(pool.min, 0, 'pool.min', 0);
+  const max = integerOption(pool.max, 'pool.max', 10, 1);
+  const min = integerOption(pool.min, 'pool.min', 0, 0);
   if (min > max)
     throw new ConfigError(`pool.min (${min}) must not exceed pool.max (${max})`, { field: 'pool.min' });
-  const int8 = options.int8 ?? 'string';
-  if (int8 !== 'string' && int8 !== 'bigint')
-    throw new ConfigError("int8 must be 'string' or 'bigint'", { field: 'int8' });
+  const port = integerOption(options.port, 'port', 26257, 1, PORT_MAX);
+  const hosts = resolveHosts(options, port);
+  const first = hosts[0] as ResolvedHost;
+  const random = options.random;
+  if (random !== undefined && typeof random !== 'function')
+    throw new ConfigError('random must be a function returning [0, 1)', { field: 'random' });
   return {
-    host: text(options.host, 'localhost', 'host'),
-    port: integer(options.port, 26257, 'port', 1),
+    host: first.host,
+    port: first.port,
+    hosts,
+    targetSessionAttrs: targetSessionAttrs(options.targetSessionAttrs),
+    reconnect: resolveReconnect(options.reconnect),
+    random,
     database: text(options.database, 'defaultdb', 'database'),
     user: text(options.user, 'root', 'user'),
     password: typeof password === 'string' ? new Secret(password) : password,
     tls: { ...tls, mode },
     applicationName: text(options.applicationName, '@conn/cockroachdb', 'applicationName'),
-    connectTimeoutMs: integer(options.connectTimeoutMs, 10_000, 'connectTimeoutMs', 1),
-    timeoutMs:
-      options.timeoutMs === Number.POSITIVE_INFINITY
-        ? undefined
-        : integer(options.timeoutMs, 60_000, 'timeoutMs', 1),
+    connectTimeoutMs: durationOption(options.connectTimeoutMs, 'connectTimeoutMs', 10_000, {
+      allowZero: false,
+    }),
+    timeoutMs: deadlineOption(options.timeoutMs, 'timeoutMs', 60_000),
     pool: {
       min,
       max,
-      idleTimeoutMs: integer(pool.idleTimeoutMs, 300_000, 'pool.idleTimeoutMs', 0),
-      maxLifetimeMs: integer(pool.maxLifetimeMs, 1_800_000, 'pool.maxLifetimeMs', 0),
-      lifetimeJitterMs: integer(pool.lifetimeJitterMs, 60_000, 'pool.lifetimeJitterMs', 0),
-      acquireTimeoutMs: integer(pool.acquireTimeoutMs, 30_000, 'pool.acquireTimeoutMs', 0),
-      validateAfterIdleMs: integer(pool.validateAfterIdleMs, 30_000, 'pool.validateAfterIdleMs', 0),
+      idleTimeoutMs: durationOption(pool.idleTimeoutMs, 'pool.idleTimeoutMs', 300_000),
+      maxLifetimeMs: durationOption(pool.maxLifetimeMs, 'pool.maxLifetimeMs', 1_800_000),
+      lifetimeJitterMs: durationOption(pool.lifetimeJitterMs, 'pool.lifetimeJitterMs', 60_000),
+      acquireTimeoutMs: durationOption(pool.acquireTimeoutMs, 'pool.acquireTimeoutMs', 30_000),
+      validateAfterIdleMs: durationOption(pool.validateAfterIdleMs, 'pool.validateAfterIdleMs', 30_000),
     },
     resultsBufferSize:
       options.resultsBufferSize === undefined
         ? undefined
-        : integer(options.resultsBufferSize, 0, 'resultsBufferSize', 1),
+        : integerOption(options.resultsBufferSize, 'resultsBufferSize', 0, 1),
     sessionSettings: sessionSettings(options.sessionSettings),
     startupOptions:
-      options.startupOptions === undefined ? undefined : text(options.startupOptions, '', 'startupOptions'),
-    int8,
-    streamBatchSize: integer(options.streamBatchSize, 1000, 'streamBatchSize', 1),
-    pipelineDepth: integer(options.pipelineDepth, 16, 'pipelineDepth', 1),
+      options.startupOptions === undefined ? undefined : textOption(options.startupOptions, 'startupOptions'),
+    int8: oneOfOption(options.int8, 'int8', INT8_MODES, 'string'),
+    streamBatchSize: integerOption(options.streamBatchSize, 'streamBatchSize', 1000, 1),
+    pipelineDepth: integerOption(options.pipelineDepth, 'pipelineDepth', 16, 1),
     events: options.events,
   };
 }

@@ -5,9 +5,11 @@ import {
   createDeadline,
   type Deadline,
   exponentialBackoff,
+  integerOption,
   type Lease,
   type RandomSource,
-  sleep,
+  type RetryDecision,
+  retry,
 } from '@conn/core';
 import { commitFailure, isAmbiguousAtCommit } from './commit-failure.js';
 import type { CockroachConnection } from './connection.js';
@@ -62,98 +64,147 @@ export async function runInTransaction<T>(
   options: RunInTransactionOptions = {},
 ): Promise<T> {
   if (typeof fn !== 'function') throw new ConfigError('runInTransaction needs a function', { field: 'fn' });
-  const maxRetries = options.maxRetries ?? 10;
-  if (!Number.isSafeInteger(maxRetries) || maxRetries < 0) {
-    throw new ConfigError('maxRetries must be a non-negative integer', { field: 'maxRetries' });
-  }
+  const maxRetries = integerOption(options.maxRetries, 'maxRetries', 10, 0);
   const backoff = exponentialBackoff({
     baseMs: options.backoff?.baseMs ?? 20,
     maxMs: options.backoff?.maxMs ?? 2_000,
     ...(options.backoff?.random === undefined ? {} : { random: options.backoff.random }),
   });
   const deadline = createDeadline(options, { what: 'transaction' });
-  let lease: Lease<CockroachConnection> | undefined;
-  try {
-    lease = await host.acquire({ signal: deadline.signal });
-    let begun = false;
-    for (let attempt = 1; ; attempt++) {
-      const connection: CockroachConnection = lease.resource;
-      const onCockroach = connection.serverKind === 'cockroachdb';
-      const tx = new Transaction(
-        host,
-        connection,
-        undefined,
-        true,
-        // The transaction's deadline also cancels the statement running inside (its session is its own).
-        deadline.signal,
+  const session: { lease: Lease<CockroachConnection> | undefined; begun: boolean } = {
+    lease: undefined,
+    begun: false,
+  };
+  /** Set by each failed attempt: may the error it threw be retried? */
+  let retryable = false;
+  const decide = (error: unknown, attempt: number): RetryDecision => {
+    if (!retryable || !(error instanceof ConnError)) return 'fail';
+    if (deadline.signal.aborted) throw deadline.signal.reason;
+    if (attempt >= maxRetries) {
+      throw new MaxRetriesExceededError(
+        `transaction failed after ${attempt + 1} attempts: ${error.message}`,
+        {
+          attempts: attempt + 1,
+          cause: error,
+        },
       );
-      let phase: Phase = 'begin';
-      const run = (text: string): Promise<unknown> =>
-        connection.query({ text, values: [] }, { signal: deadline.signal });
-      try {
-        if (!begun) {
-          await run(beginStatement(options, connection.serverKind));
-          if (onCockroach) await run(`SAVEPOINT ${RESTART_SAVEPOINT}`);
-          begun = true;
-        }
-        phase = 'body';
-        const result = await fn(tx);
-        if (onCockroach) {
-          phase = 'release';
-          await run(`RELEASE SAVEPOINT ${RESTART_SAVEPOINT}`);
-          tx.end('committed');
-          // RELEASE was the commit point; COMMIT only resets the session, so its failure loses nothing.
-          await run('COMMIT').catch(() => connection.destroy());
-        } else {
-          phase = 'commit';
-          await run('COMMIT');
-        }
-        tx.end('committed');
-        return result;
-      } catch (raw) {
-        tx.end('failed');
-        const committing = phase === 'release' || phase === 'commit';
-        const error = committing
-          ? commitFailure(raw, phase === 'release' ? 'RELEASE SAVEPOINT' : 'COMMIT')
-          : raw;
-        if (!(error instanceof ConnError)) throw error; // the callback's own error, unchanged
-        const ambiguous = committing && isAmbiguousAtCommit(toCause(error));
-        const lost = !connection.usable;
-        const retryable =
-          isRetryableSqlstate((error as { sqlstate?: string }).sqlstate, !onCockroach) ||
-          (ambiguous && options.idempotent === true) ||
-          (!committing && lost && (options.retryConnectionLoss === true || options.idempotent === true));
-        if (!retryable) throw error;
-        if (deadline.signal.aborted) throw deadline.signal.reason;
-        if (attempt > maxRetries) {
-          throw new MaxRetriesExceededError(
-            `transaction failed after ${attempt} attempts: ${error.message}`,
-            {
-              attempts: attempt,
-              cause: error,
-            },
-          );
-        }
-        host.events.publish('transaction:retry', () => ({
-          attempt,
-          code: error.code,
-          sqlstate: (error as { sqlstate?: string }).sqlstate,
-          retryReason: (error as { retryReason?: string }).retryReason,
-        }));
-        options.onRetry?.(error, attempt);
-        begun = await restart(connection, onCockroach && begun && !lost, deadline);
-        if (!connection.usable) {
-          lease.destroy();
-          lease = undefined;
-          lease = await host.acquire({ signal: deadline.signal });
-          begun = false;
-        }
-        await sleep(backoff(attempt - 1), deadline.signal);
-      }
     }
+    return 'retry';
+  };
+  try {
+    session.lease = await host.acquire({ signal: deadline.signal });
+    return await retry(
+      async () => {
+        retryable = false;
+        const lease = await usableLease(host, session, deadline);
+        const attempt = await runAttempt(host, lease.resource, fn, options, session.begun, deadline);
+        session.begun = attempt.begun;
+        if (attempt.failure === undefined) return attempt.result as T;
+        retryable = attempt.failure.retryable;
+        throw attempt.failure.error;
+      },
+      {
+        attempts: Number.POSITIVE_INFINITY,
+        signal: deadline.signal,
+        backoff,
+        decide,
+        onRetry: (error, attempt) => {
+          const failed = error as ConnError;
+          host.events.publish('transaction:retry', () => ({
+            attempt: attempt + 1,
+            code: failed.code,
+            sqlstate: (failed as { sqlstate?: string }).sqlstate,
+            retryReason: (failed as { retryReason?: string }).retryReason,
+          }));
+          options.onRetry?.(failed, attempt + 1);
+        },
+      },
+    );
   } finally {
-    if (lease !== undefined) await endLease(lease);
+    if (session.lease !== undefined) await endLease(session.lease);
     deadline.dispose();
+  }
+}
+
+/** The session for the next attempt: the same one, or a new one when it broke (BEGIN again). */
+async function usableLease(
+  host: RetryHost,
+  session: { lease: Lease<CockroachConnection> | undefined; begun: boolean },
+  deadline: Deadline,
+): Promise<Lease<CockroachConnection>> {
+  const current = session.lease;
+  if (current?.resource.usable) return current;
+  current?.destroy();
+  session.lease = undefined;
+  session.begun = false;
+  session.lease = await host.acquire({ signal: deadline.signal });
+  return session.lease;
+}
+
+/** How one attempt ended. */
+interface Attempt<T> {
+  readonly result?: T;
+  /** The error to raise or retry, and whether retrying it is safe. */
+  readonly failure?: { readonly error: unknown; readonly retryable: boolean };
+  /** The transaction is open at the retry savepoint (CockroachDB): the next attempt skips BEGIN. */
+  readonly begun: boolean;
+}
+
+/**
+ * One run of `fn` in the transaction, through the commit. On a retryable failure the session is
+ * made ready for the next attempt before this returns (rolled back to the savepoint, or rolled
+ * back as a whole), so locks are not held through the back-off.
+ */
+async function runAttempt<T>(
+  host: RetryHost,
+  connection: CockroachConnection,
+  fn: (tx: Transaction) => Promise<T>,
+  options: RunInTransactionOptions,
+  alreadyBegun: boolean,
+  deadline: Deadline,
+): Promise<Attempt<T>> {
+  let begun = alreadyBegun;
+  const onCockroach = connection.serverKind === 'cockroachdb';
+  // The transaction's deadline also cancels the statement running inside (its session is its own).
+  const tx = new Transaction(host, connection, undefined, true, deadline.signal);
+  let phase: Phase = 'begin';
+  const run = (text: string): Promise<unknown> =>
+    connection.query({ text, values: [] }, { signal: deadline.signal });
+  try {
+    if (!begun) {
+      await run(beginStatement(options, connection.serverKind));
+      if (onCockroach) await run(`SAVEPOINT ${RESTART_SAVEPOINT}`);
+      begun = true;
+    }
+    phase = 'body';
+    const result = await fn(tx);
+    if (onCockroach) {
+      phase = 'release';
+      await run(`RELEASE SAVEPOINT ${RESTART_SAVEPOINT}`);
+      tx.end('committed');
+      // RELEASE was the commit point; COMMIT only resets the session, so its failure loses nothing.
+      await run('COMMIT').catch(() => connection.destroy());
+    } else {
+      phase = 'commit';
+      await run('COMMIT');
+    }
+    tx.end('committed');
+    return { result, begun: false };
+  } catch (raw) {
+    tx.end('failed');
+    const committing = phase === 'release' || phase === 'commit';
+    const error = committing ? commitFailure(raw, phase === 'release' ? 'RELEASE SAVEPOINT' : 'COMMIT') : raw;
+    // The callback's own error goes to the caller unchanged, never retried.
+    if (!(error instanceof ConnError)) return { failure: { error, retryable: false }, begun };
+    const ambiguous = committing && isAmbiguousAtCommit(toCause(error));
+    const lost = !connection.usable;
+    const retryable =
+      isRetryableSqlstate((error as { sqlstate?: string }).sqlstate, !onCockroach) ||
+      (ambiguous && options.idempotent === true) ||
+      (!committing && lost && (options.retryConnectionLoss === true || options.idempotent === true));
+    if (!retryable) return { failure: { error, retryable }, begun };
+    begun = await restart(connection, onCockroach && begun && !lost, deadline);
+    return { failure: { error, retryable }, begun };
   }
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '@conn/core';
+import { ConfigError, oneOfOption } from '@conn/core';
 import type { ServerKind } from './connection.js';
 
 /** Isolation levels CockroachDB offers (PostgreSQL also has `repeatable read`). */
@@ -25,6 +25,9 @@ const ISOLATION: Record<IsolationLevel, string> = {
   'repeatable read': 'REPEATABLE READ',
 };
 
+const ISOLATION_LEVELS = Object.keys(ISOLATION) as IsolationLevel[];
+const PRIORITIES: readonly NonNullable<TransactionOptions['priority']>[] = ['low', 'normal', 'high'];
+
 const AS_OF_FUNCTIONS = new Set(['follower_read_timestamp()']);
 // Durations such as -10s, -1m30s, -500ms, or a timestamp / decimal nanosecond value.
 const AS_OF_LITERAL =
@@ -34,18 +37,12 @@ const AS_OF_LITERAL =
 export function beginStatement(options: TransactionOptions, server: ServerKind): string {
   const modes: string[] = [];
   if (options.isolation !== undefined) {
-    const level = ISOLATION[options.isolation];
-    if (level === undefined) {
-      throw new ConfigError(`isolation must be one of ${Object.keys(ISOLATION).join(', ')}`, {
-        field: 'isolation',
-      });
-    }
+    // Checked first: a lookup alone would accept inherited keys such as `constructor`.
+    const level = ISOLATION[oneOfOption(options.isolation, 'isolation', ISOLATION_LEVELS, 'serializable')];
     modes.push(`ISOLATION LEVEL ${level}`);
   }
   if (options.priority !== undefined) {
-    if (!['low', 'normal', 'high'].includes(options.priority)) {
-      throw new ConfigError("priority must be 'low', 'normal' or 'high'", { field: 'priority' });
-    }
+    oneOfOption(options.priority, 'priority', PRIORITIES, 'normal');
     if (server === 'cockroachdb') modes.push(`PRIORITY ${options.priority.toUpperCase()}`);
   }
   if (options.asOfSystemTime !== undefined) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CallOptions, ConfigError } from '@conn/core';
+import { booleanOption, type CallOptions, ConfigError, integerOption } from '@conn/core';
 
 /** One versioned migration, loaded from files or given in code and checked. */
 export interface MigrationFile {
@@ -108,11 +108,7 @@ export function checkMigrations(sources: readonly MigrationSource[], field = 'mi
     if (typeof source !== 'object' || source === null) {
       throw new ConfigError(`${at} must be an object { version, name, up, down? }`, { field: at });
     }
-    if (!Number.isSafeInteger(source.version) || source.version < 1) {
-      throw new ConfigError(`${at}.version must be a positive integer, got ${String(source.version)}`, {
-        field: `${at}.version`,
-      });
-    }
+    integerOption(source.version, `${at}.version`, 0, 1);
     if (typeof source.name !== 'string' || !NAME.test(source.name)) {
       throw new ConfigError(`${at}.name must match [a-z0-9_-]+, got ${JSON.stringify(source.name)}`, {
         field: `${at}.name`,
@@ -124,9 +120,7 @@ export function checkMigrations(sources: readonly MigrationSource[], field = 'mi
     if (source.down !== undefined && typeof source.down !== 'string') {
       throw new ConfigError(`${at}.down must be a string`, { field: `${at}.down` });
     }
-    if (source.transaction !== undefined && typeof source.transaction !== 'boolean') {
-      throw new ConfigError(`${at}.transaction must be a boolean`, { field: `${at}.transaction` });
-    }
+    booleanOption(source.transaction, `${at}.transaction`, true);
     const other = seen.get(source.version);
     if (other !== undefined) {
       throw new ConfigError(

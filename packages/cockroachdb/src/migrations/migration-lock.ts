@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { sleep } from '@conn/core';
+import { retry } from '@conn/core';
 import type { CockroachDBClient } from '../client.js';
 import { SqlError, UniqueViolationError } from '../errors.js';
 import { MigrationLockError } from './migration-errors.js';
@@ -74,49 +74,75 @@ export class MigrationLock {
 
   /**
    * Takes the lock. A lock past its expiry is deleted and taken over. Otherwise fails at once with
-   * `MigrationLockError` naming the holder, or, with `waitMs` > 0, polls (every ~200 ms, jittered)
-   * until the lock is free or the wait is over.
+   * `MigrationLockError` naming the holder, or, with `waitMs` > 0, tries again (every ~200 ms,
+   * jittered) until the lock is free or the wait is over.
    */
   async acquire(waitMs: number, signal: AbortSignal): Promise<HeldMigrationLock> {
     const holder = newHolder();
-    const giveUpAt = performance.now() + waitMs;
-    for (;;) {
-      try {
-        await this.db.execute(
-          `INSERT INTO ${this.table} (id, holder, acquired_at, expires_at) VALUES (1, $1, now(), now() + $2::interval)`,
-          [holder, intervalOf(this.ttlMs)],
-          { signal },
-        );
-        return new HeldMigrationLock(this.db, this.table, this.ttlMs, holder);
-      } catch (error) {
-        if (!(error instanceof UniqueViolationError)) throw error;
-      }
-      // A crashed migrator's lock expires; take it over (only one of several takers deletes it).
-      const expired = await this.db.execute(
-        `DELETE FROM ${this.table} WHERE id = 1 AND expires_at < now()`,
-        [],
+    const giveUpAt = Date.now() + waitMs;
+    try {
+      return await retry(() => this.take(holder, signal), {
+        attempts: Number.POSITIVE_INFINITY,
+        deadline: giveUpAt,
+        signal,
+        // Only a lock somebody else holds is waited out; any other failure ends the wait.
+        decide: (error) => (error instanceof LockHeld ? 'retry' : 'fail'),
+        // The last poll comes just before the wait is over, so the whole wait is used.
+        backoff: () => Math.max(0, Math.min(POLL_MS * (0.5 + Math.random()), giveUpAt - Date.now() - 1)),
+      });
+    } catch (error) {
+      if (!(error instanceof LockHeld)) throw error;
+    }
+    const current = await this.db.queryOne<{ holder: string; expires_at: Date }>(
+      `SELECT holder, expires_at FROM ${this.table} WHERE id = 1`,
+      [],
+      { signal },
+    );
+    // Released in the meantime: try again (without waiting) before reporting anybody.
+    if (current === undefined) return this.acquire(0, signal);
+    const waited = waitMs > 0 ? ` after waiting ${waitMs} ms` : '';
+    throw new MigrationLockError(
+      `another migrator holds the migration lock${waited} (${current.holder}, until ${current.expires_at.toISOString()}); ` +
+        'try again later, or pass lockWaitMs to wait for it',
+      { holder: current.holder },
+    );
+  }
+
+  /**
+   * One try: insert the lock row; if it is there but expired (a crashed migrator's), delete it and
+   * insert again. Only one of several takers deletes it. Throws `LockHeld` when somebody holds it.
+   */
+  private async take(holder: string, signal: AbortSignal): Promise<HeldMigrationLock> {
+    if (await this.insert(holder, signal))
+      return new HeldMigrationLock(this.db, this.table, this.ttlMs, holder);
+    const expired = await this.db.execute(
+      `DELETE FROM ${this.table} WHERE id = 1 AND expires_at < now()`,
+      [],
+      { signal },
+    );
+    if ((expired.rowCount ?? 0) > 0 && (await this.insert(holder, signal)))
+      return new HeldMigrationLock(this.db, this.table, this.ttlMs, holder);
+    throw new LockHeld();
+  }
+
+  /** Inserts the lock row; false when one is there already. */
+  private async insert(holder: string, signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.db.execute(
+        `INSERT INTO ${this.table} (id, holder, acquired_at, expires_at) VALUES (1, $1, now(), now() + $2::interval)`,
+        [holder, intervalOf(this.ttlMs)],
         { signal },
       );
-      if ((expired.rowCount ?? 0) > 0) continue;
-      const remaining = giveUpAt - performance.now();
-      if (remaining <= 0) {
-        const current = await this.db.queryOne<{ holder: string; expires_at: Date }>(
-          `SELECT holder, expires_at FROM ${this.table} WHERE id = 1`,
-          [],
-          { signal },
-        );
-        if (current === undefined) continue; // released meanwhile: try once more
-        const waited = waitMs > 0 ? ` after waiting ${waitMs} ms` : '';
-        throw new MigrationLockError(
-          `another migrator holds the migration lock${waited} (${current.holder}, until ${current.expires_at.toISOString()}); ` +
-            'try again later, or pass lockWaitMs to wait for it',
-          { holder: current.holder },
-        );
-      }
-      await sleep(Math.min(remaining, POLL_MS * (0.5 + Math.random())), signal);
+      return true;
+    } catch (error) {
+      if (error instanceof UniqueViolationError) return false;
+      throw error;
     }
   }
 }
+
+/** Somebody else holds the lock (internal: turned into `MigrationLockError` naming the holder). */
+class LockHeld extends Error {}
 
 /**
  * A lock this process holds. Its expiry is extended by `refresh()` after each migration and by a

@@ -1,4 +1,11 @@
-import { abortReason, type CallOptions, ConfigError, createDeadline } from '@conn/core';
+import {
+  abortReason,
+  type CallOptions,
+  ConfigError,
+  createDeadline,
+  durationOption,
+  integerOption,
+} from '@conn/core';
 import type { CockroachDBClient } from '../client.js';
 import type { ServerKind } from '../connection.js';
 import { SqlError } from '../errors.js';
@@ -155,16 +162,8 @@ export class Migrator {
     const tableName = options.tableName ?? DEFAULT_TABLE;
     this.table = quoteIdentifier(tableName, 'tableName');
     const lockTable = quoteIdentifier(`${tableName}_lock`, 'tableName');
-    this.lockWaitMs = options.lockWaitMs ?? 0;
-    if (typeof this.lockWaitMs !== 'number' || !Number.isFinite(this.lockWaitMs) || this.lockWaitMs < 0) {
-      throw new ConfigError('lockWaitMs must be a non-negative number of milliseconds', {
-        field: 'lockWaitMs',
-      });
-    }
-    const lockTtlMs = options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
-    if (!Number.isSafeInteger(lockTtlMs) || lockTtlMs < 1) {
-      throw new ConfigError('lockTtlMs must be a positive integer of milliseconds', { field: 'lockTtlMs' });
-    }
+    this.lockWaitMs = durationOption(options.lockWaitMs, 'lockWaitMs', 0);
+    const lockTtlMs = integerOption(options.lockTtlMs, 'lockTtlMs', DEFAULT_LOCK_TTL_MS, 1);
     this.lock = new MigrationLock(db, lockTable, lockTtlMs);
   }
 
@@ -229,11 +228,7 @@ export class Migrator {
    */
   async migrate(options: MigrateOptions = {}): Promise<MigrationResult> {
     const { target } = options;
-    if (target !== undefined && (!Number.isSafeInteger(target) || target < 0)) {
-      throw new ConfigError(`target must be a non-negative integer, got ${String(target)}`, {
-        field: 'target',
-      });
-    }
+    if (target !== undefined) integerOption(target, 'target', 0, 0);
     return this.locked(options, async (run) => {
       const current = maxVersion(run.applied);
       const to = target ?? run.files.at(-1)?.version ?? current ?? 0;
@@ -250,9 +245,7 @@ export class Migrator {
    * SQL and deletes its record. Every one of them must have down SQL, or nothing runs.
    */
   async rollback(count = 1, options: CallOptions = {}): Promise<MigrationResult> {
-    if (!Number.isSafeInteger(count) || count < 1) {
-      throw new ConfigError(`count must be a positive integer, got ${String(count)}`, { field: 'count' });
-    }
+    integerOption(count, 'count', 1, 1);
     return this.locked(options, (run) => {
       const versions = [...run.applied.keys()].sort((a, b) => b - a).slice(0, count);
       return this.down(run, versions);

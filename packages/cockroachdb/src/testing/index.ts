@@ -11,6 +11,7 @@ export type {
   CockroachDBErrorFault,
   CockroachDBFault,
   CockroachDBKillConnectionFault,
+  CockroachDBStallFault,
 } from './faults.js';
 export {
   type CockroachDBTestServer,

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Secret } from '@conn/core';
+import { ConnectionError, type Secret } from '@conn/core';
 import { type CockroachDBFault, FaultList } from './faults.js';
 import { CockroachSession } from './session.js';
 import { type CockroachDBTestUpstream, relayUrl, resolveUpstream } from './upstream.js';
@@ -37,16 +37,34 @@ export interface CockroachDBTestServer extends AsyncDisposable {
   readonly url: string;
   readonly host: '127.0.0.1';
   readonly port: number;
-  /** Adds a fault (see {@link CockroachDBFault}); a fault hits `times` matching statements (default 1). */
+  /**
+   * Adds a fault (see {@link CockroachDBFault}): `error` and `kill-connection` hit `times` matching
+   * statements (default 1); `stall` holds client messages until `clearFaults()`.
+   */
   fault(fault: CockroachDBFault): void;
-  /** Removes every fault not used up yet. */
+  /** Removes every fault not used up yet; messages a stall held are then handled in arrival order. */
   clearFaults(): void;
+  /** Client messages a `stall` fault holds now, over all open sessions. */
+  readonly heldMessageCount: number;
+  /**
+   * Resolves once a `stall` fault holds a client message that arrived after this call (so a request
+   * the client sends after it really reached the server). Rejects with a `ConnectionError` when the
+   * server closes first.
+   */
+  waitForHeldMessage(): Promise<void>;
   /** Statement texts in arrival order: of one session, or of all sessions. */
   statements(sessionId?: number): readonly string[];
   /** Every session so far, in connection order. */
   readonly sessions: readonly CockroachDBTestSession[];
   /** Closes the listener and every session; idempotent. */
   close(): Promise<void>;
+}
+
+function closedBeforeHeld(): ConnectionError {
+  return new ConnectionError('the CockroachDB test server closed before a message was held', {
+    code: 'CONN_CONNECTION_CLOSED',
+    retryable: false,
+  });
 }
 
 const DEFAULT_CRDB_VERSION =
@@ -64,6 +82,7 @@ const DEFAULT_CRDB_VERSION =
  * - after an error it made up, the aborted-transaction state (25P02 until ROLLBACK);
  * - faults: `{ kind: 'error' }` for 40001 at RELEASE, 40003 at COMMIT, XXA00 ...;
  *   `{ kind: 'kill-connection' }` for connections lost before or after a statement ran;
+ *   `{ kind: 'stall' }` for a server that stops answering after the handshake;
  * - the `results_buffer_size` startup parameter is accepted (and recorded) instead of relayed.
  *
  * Statements are matched per message: a simple Query string with several statements is one text.
@@ -80,6 +99,7 @@ export async function startCockroachDBTestServer(
   const faults = new FaultList();
   const sessions: CockroachSession[] = [];
   const log: { session: number; text: string }[] = [];
+  const heldWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   const sockets = new Set<Socket>();
   const track = (socket: Socket): void => {
     sockets.add(socket);
@@ -91,6 +111,9 @@ export async function startCockroachDBTestServer(
     faults,
     track,
     record: (session: CockroachSession, text: string) => log.push({ session: session.id, text }),
+    held: () => {
+      for (const waiter of heldWaiters.splice(0)) waiter.resolve();
+    },
   };
   const listener: Server = createServer((socket) => {
     track(socket);
@@ -109,6 +132,7 @@ export async function startCockroachDBTestServer(
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       listener.close(() => resolve());
+      for (const waiter of heldWaiters.splice(0)) waiter.reject(closedBeforeHeld());
       for (const session of sessions) session.close();
       // the upstream sockets of sessions and forwarded cancel requests too
       for (const socket of sockets) socket.destroy();
@@ -120,7 +144,17 @@ export async function startCockroachDBTestServer(
     host: '127.0.0.1',
     port,
     fault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
+    clearFaults: () => {
+      faults.clear();
+      for (const session of sessions) session.releaseHeld();
+    },
+    get heldMessageCount() {
+      return sessions.reduce((sum, session) => sum + session.heldCount, 0);
+    },
+    waitForHeldMessage: () =>
+      closing === undefined
+        ? new Promise<void>((resolve, reject) => heldWaiters.push({ resolve, reject }))
+        : Promise.reject(closedBeforeHeld()),
     statements: (sessionId) =>
       log
         .filter((entry) => sessionId === undefined || entry.session === sessionId)

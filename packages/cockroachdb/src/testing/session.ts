@@ -29,6 +29,8 @@ export interface SessionContext {
   /** Hands a socket to the server, which destroys it on close(). */
   track(socket: Socket): void;
   record(session: CockroachSession, statement: string): void;
+  /** Called after a `stall` fault held client messages of this session. */
+  held(): void;
 }
 
 /** One client statement, with the messages that carry it (a Query, or Parse..Sync / ..Flush). */
@@ -73,8 +75,10 @@ export class CockroachSession {
 
   private readonly client: Socket;
   private upstream: Socket | undefined;
-  private readonly fromClient = new MessageReader();
-  private readonly fromServer = new MessageReader();
+  private readonly fromClient = new MessageReader({ untypedFirst: true });
+  private readonly fromServer = new MessageReader({ untypedFirst: false });
+  /** Client messages a `stall` fault holds, in arrival order. */
+  private readonly heldMessages: Message[] = [];
   private phase: 'startup' | 'auth' | 'ready' = 'startup';
   private readonly units: Unit[] = [];
   private pendingExtended: Buffer[] = [];
@@ -109,9 +113,24 @@ export class CockroachSession {
     client.on('close', () => this.close());
   }
 
-  /** Closes both sockets. */
+  /** Client messages a `stall` fault holds now. */
+  get heldCount(): number {
+    return this.heldMessages.length;
+  }
+
+  /** After the stall was cleared: handles the held messages in the order they arrived. */
+  releaseHeld(): void {
+    if (this.heldMessages.length === 0) return;
+    for (const message of this.heldMessages.splice(0)) {
+      if (!this.accept(message)) return;
+    }
+    void this.pump();
+  }
+
+  /** Closes both sockets; held messages go with them. */
   close(): void {
     this.open = false;
+    this.heldMessages.length = 0;
     this.client.destroy();
     this.upstream?.destroy();
   }
@@ -227,52 +246,68 @@ export class CockroachSession {
     this.status = status;
   }
 
-  /** Cuts client messages into units: a Query, or extended messages up to Sync or Flush. */
+  /** Takes client messages after authentication: held while stalled, else cut into units. */
   private readUnits(): void {
+    let held = false;
     for (let message = this.fromClient.next(); message !== undefined; message = this.fromClient.next()) {
-      switch (message.type) {
-        case 'Q':
-          this.units.push({
-            messages: [message.bytes],
-            text: readCString(message.body, 0).text,
-            awaitsReady: true,
-          });
-          break;
-        case 'P': {
-          const name = readCString(message.body, 0);
-          const text = readCString(message.body, name.next).text;
-          if (name.text !== '') this.namedStatements.set(name.text, text);
-          this.pendingParseText = text;
-          this.pendingExtended.push(message.bytes);
-          break;
-        }
-        case 'B': {
-          const statement = readCString(message.body, readCString(message.body, 0).next).text;
-          if (this.pendingParseText === undefined && statement !== '')
-            this.pendingParseText = this.namedStatements.get(statement);
-          this.pendingExtended.push(message.bytes);
-          break;
-        }
-        case 'S':
-        case 'H':
-          this.pendingExtended.push(message.bytes);
-          this.units.push({
-            messages: this.pendingExtended,
-            text: this.pendingParseText,
-            awaitsReady: message.type === 'S',
-          });
-          this.pendingExtended = [];
-          this.pendingParseText = undefined;
-          break;
-        case 'X':
-          this.upstream?.write(message.bytes);
-          this.close();
-          return;
-        default:
-          this.pendingExtended.push(message.bytes);
+      if (this.context.faults.stalled || this.heldMessages.length > 0) {
+        this.heldMessages.push(message);
+        held = true;
+        continue;
       }
+      if (!this.accept(message)) return;
     }
+    if (held) this.context.held();
     void this.pump();
+  }
+
+  /**
+   * Adds one client message to the units: a Query, or extended messages up to Sync or Flush.
+   * False after a Terminate, which ends the session.
+   */
+  private accept(message: Message): boolean {
+    switch (message.type) {
+      case 'Q':
+        this.units.push({
+          messages: [message.bytes],
+          text: readCString(message.body, 0).text,
+          awaitsReady: true,
+        });
+        return true;
+      case 'P': {
+        const name = readCString(message.body, 0);
+        const text = readCString(message.body, name.next).text;
+        if (name.text !== '') this.namedStatements.set(name.text, text);
+        this.pendingParseText = text;
+        this.pendingExtended.push(message.bytes);
+        return true;
+      }
+      case 'B': {
+        const statement = readCString(message.body, readCString(message.body, 0).next).text;
+        if (this.pendingParseText === undefined && statement !== '')
+          this.pendingParseText = this.namedStatements.get(statement);
+        this.pendingExtended.push(message.bytes);
+        return true;
+      }
+      case 'S':
+      case 'H':
+        this.pendingExtended.push(message.bytes);
+        this.units.push({
+          messages: this.pendingExtended,
+          text: this.pendingParseText,
+          awaitsReady: message.type === 'S',
+        });
+        this.pendingExtended = [];
+        this.pendingParseText = undefined;
+        return true;
+      case 'X':
+        this.upstream?.write(message.bytes);
+        this.close();
+        return false;
+      default:
+        this.pendingExtended.push(message.bytes);
+        return true;
+    }
   }
 
   private async pump(): Promise<void> {

@@ -1,5 +1,6 @@
 // Byte-level pieces of the PostgreSQL protocol the behaviour server needs: framing of both
-// directions and the few backend messages it writes itself.
+// directions (with core's FrameReader) and the few backend messages it writes itself.
+import { type FrameBoundaries, FrameReader, ProtocolError } from '@conn/core';
 
 /** Codes of the untyped packets a client may send first. */
 export const SSL_REQUEST_CODE = 80_877_103;
@@ -14,32 +15,72 @@ export interface Message {
   readonly body: Buffer;
 }
 
-/** Collects chunks and cuts typed messages (type byte + int32 length) out of them. */
+/** PostgreSQL refuses a startup packet longer than this. */
+const MAX_STARTUP_BYTES = 10_000;
+/** PostgreSQL's own ceiling for one message (1 GB), plus the type byte. */
+const MAX_MESSAGE_BYTES = 0x4000_0000 + 1;
+
+function badLength(what: string, length: number): never {
+  throw new ProtocolError(`bad ${what} length ${length}`, { details: { length } });
+}
+
+/** The untyped first packets (SSLRequest, StartupMessage, CancelRequest): int32 length, itself included. */
+const untypedPackets: FrameBoundaries = {
+  maxFrameBytes: MAX_STARTUP_BYTES,
+  frameLength(buffered) {
+    if (buffered.length < 4) return undefined;
+    const length = buffered.readInt32BE(0);
+    return length < 8 ? badLength('startup packet', length) : length;
+  },
+};
+
+/** Typed messages: a type byte, then an int32 length that counts itself and the body. */
+const typedMessages: FrameBoundaries = {
+  maxFrameBytes: MAX_MESSAGE_BYTES,
+  frameLength(buffered) {
+    if (buffered.length < 5) return undefined;
+    const length = buffered.readInt32BE(1);
+    return length < 4 ? badLength('message', length) : length + 1;
+  },
+};
+
+/**
+ * Cuts one direction of a connection into messages with core's `FrameReader`: untyped packets
+ * first when `untypedFirst` (a client's side), typed messages from the first {@link next} on.
+ */
 export class MessageReader {
-  private buffer: Buffer = Buffer.alloc(0);
+  private untyped: FrameReader | undefined;
+  private readonly typed = new FrameReader(typedMessages);
+
+  constructor(options: { readonly untypedFirst: boolean }) {
+    if (options.untypedFirst) this.untyped = new FrameReader(untypedPackets);
+  }
 
   push(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    (this.untyped ?? this.typed).push(chunk);
   }
 
-  /** The untyped first packet (int32 length included), or undefined until it is complete. */
+  /**
+   * The next untyped packet (int32 length included), or undefined until it is complete.
+   * @throws ProtocolError for a length no PostgreSQL client sends (the caller drops the connection).
+   */
   nextUntyped(): Buffer | undefined {
-    if (this.buffer.length < 4) return undefined;
-    const length = this.buffer.readInt32BE(0);
-    if (length < 8 || length > 10_000) throw new Error(`bad startup packet length ${length}`);
-    if (this.buffer.length < length) return undefined;
-    const packet = this.buffer.subarray(0, length);
-    this.buffer = this.buffer.subarray(length);
-    return packet;
+    return this.untyped?.next();
   }
 
+  /**
+   * The next typed message, or undefined until it is complete. The first call ends the untyped
+   * part and keeps the bytes after it.
+   * @throws ProtocolError for a bad length (the caller drops the connection).
+   */
   next(): Message | undefined {
-    if (this.buffer.length < 5) return undefined;
-    const length = this.buffer.readInt32BE(1);
-    if (length < 4) throw new Error(`bad message length ${length}`);
-    if (this.buffer.length < length + 1) return undefined;
-    const bytes = this.buffer.subarray(0, length + 1);
-    this.buffer = this.buffer.subarray(length + 1);
+    if (this.untyped !== undefined) {
+      const rest = this.untyped.takeRemaining();
+      this.untyped = undefined;
+      this.typed.push(rest);
+    }
+    const bytes = this.typed.next();
+    if (bytes === undefined) return undefined;
     return { type: String.fromCharCode(bytes[0] as number), bytes, body: bytes.subarray(5) };
   }
 }

@@ -108,6 +108,39 @@ describe('SQLSTATE mapping', () => {
     });
   });
 
+  it('a refused or unreachable host is a retryable ConnectionError: nothing was sent', () => {
+    for (const errno of ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']) {
+      const mapped = toConnError(Object.assign(new Error(`connect ${errno}`), { code: errno }), {
+        host: 'db.invalid',
+        port: 26257,
+      });
+      expect(mapped, errno).toBeInstanceOf(CockroachDBConnectionError);
+      expect(mapped, errno).toBeInstanceOf(ConnectionError);
+      expect(mapped, errno).toMatchObject({
+        code: 'CONN_CONNECTION_FAILED',
+        retryable: true,
+        details: { host: 'db.invalid', port: 26257 },
+      });
+    }
+  });
+
+  it('a reset is retryable while connecting, not once a statement may have been sent', () => {
+    for (const errno of ['ECONNRESET', 'EPIPE', 'ETIMEDOUT']) {
+      const socketError = (): Error => Object.assign(new Error(`read ${errno}`), { code: errno });
+      const connecting = toConnError(socketError(), { host: 'h', port: 1, phase: 'connect' });
+      expect(connecting, errno).toBeInstanceOf(ConnectionError);
+      expect(connecting, errno).toMatchObject({ code: 'CONN_CONNECTION_FAILED', retryable: true });
+      const later = toConnError(socketError(), { host: 'h', port: 1 });
+      expect(later, errno).toBeInstanceOf(ConnectionError);
+      expect(later, errno).toMatchObject({ code: 'CONN_CONNECTION_FAILED', retryable: false });
+    }
+    // A socket that closed under a statement says nothing about whether it ran.
+    expect(toConnError(new Error('Connection terminated unexpectedly'))).toMatchObject({
+      code: 'CONN_CONNECTION_CLOSED',
+      retryable: false,
+    });
+  });
+
   it('maps client-side failures: sockets, TLS, and values pg could not send', () => {
     expect(
       toConnError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
