@@ -16,7 +16,7 @@ import { QueryCanceledError } from './errors.js';
 import { defaultEvents, eventSql } from './events.js';
 import { giveBack, runOnLease } from './lease-use.js';
 import { type CockroachDBOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import type { InCall, QueryOptions, StreamOptions } from './query-options.js';
+import type { InCall, InCallSpec, QueryOptions, StreamOptions } from './query-options.js';
 import { RowStream } from './result-stream.js';
 import { type RunInTransactionOptions, runInTransaction } from './run-in-transaction.js';
 import {
@@ -231,11 +231,7 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
 
   protected override inCall<O extends CallOptions, T>(
     operation: string,
-    spec: {
-      readonly statement?: string | undefined;
-      readonly write: boolean;
-      readonly runsCallerCode?: boolean;
-    },
+    spec: InCallSpec,
     options: O,
     work: (options: O & InCall) => Promise<T>,
   ): Promise<T> {

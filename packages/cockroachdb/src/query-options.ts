@@ -41,3 +41,13 @@ export interface InCall {
   /** The caller passed `signal` or `timeoutMs`: at the deadline statements are cancelled on the server. */
   readonly ownDeadline?: boolean | undefined;
 }
+
+/** What a public method tells the call path about itself. @internal */
+export interface InCallSpec {
+  /** The statement, masked before it is published. */
+  readonly statement?: string | undefined;
+  /** Changes data: a timeout or abort after sending says it may have executed. */
+  readonly write: boolean;
+  /** Runs the caller's callbacks, whose own errors pass through unchanged. */
+  readonly runsCallerCode?: boolean;
+}

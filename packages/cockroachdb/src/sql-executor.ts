@@ -4,7 +4,7 @@ import type { Catalog } from './catalog.js';
 import type { ServerKind } from './connection.js';
 import { BatchInsertError } from './errors.js';
 import type { ObjectName } from './identifiers.js';
-import type { ExecuteResult, InCall, QueryOptions, StreamOptions } from './query-options.js';
+import type { ExecuteResult, InCall, InCallSpec, QueryOptions, StreamOptions } from './query-options.js';
 import { batchInsertStatements, batchUpdateStatements } from './sql/batch-statements.js';
 import {
   type ColumnDefinitions,
@@ -85,11 +85,7 @@ export abstract class SqlExecutor {
    */
   protected abstract inCall<O extends CallOptions, T>(
     operation: string,
-    spec: {
-      readonly statement?: string | undefined;
-      readonly write: boolean;
-      readonly runsCallerCode?: boolean;
-    },
+    spec: InCallSpec,
     options: O,
     work: (options: O & InCall) => Promise<T>,
   ): Promise<T>;

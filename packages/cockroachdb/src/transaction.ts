@@ -10,7 +10,7 @@ import type pg from 'pg';
 import type { Catalog } from './catalog.js';
 import { commitFailure } from './commit-failure.js';
 import { CANCEL_GRACE_MS, type CockroachConnection, type ServerKind } from './connection.js';
-import type { InCall, QueryOptions, StreamOptions } from './query-options.js';
+import type { InCall, InCallSpec, QueryOptions, StreamOptions } from './query-options.js';
 import { RowStream } from './result-stream.js';
 import type { Statement } from './sql/statement.js';
 import { SqlExecutor } from './sql-executor.js';
@@ -72,11 +72,7 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
 
   protected override inCall<O extends CallOptions, T>(
     operation: string,
-    spec: {
-      readonly statement?: string | undefined;
-      readonly write: boolean;
-      readonly runsCallerCode?: boolean;
-    },
+    spec: InCallSpec,
     options: O,
     work: (options: O & InCall) => Promise<T>,
   ): Promise<T> {
