@@ -9,6 +9,26 @@ export interface CallOptions {
   timeoutMs?: number | undefined;
 }
 
+/**
+ * A call's end (its deadline or its caller's abort) told to listeners once: what a hot path uses
+ * instead of an `AbortSignal`, which costs an `AbortController`, an event target and listener
+ * objects per call. `CallContext` is one.
+ */
+export interface CancelSource {
+  /** The `ConnError` that ended the call, once it ended. */
+  readonly reason: ConnError | undefined;
+  /** Calls `listener` once when the call ends (not when it already has: check `reason` first). */
+  onCancel(listener: (reason: ConnError) => void): void;
+  /** Forgets a listener given to `onCancel`. */
+  offCancel(listener: (reason: ConnError) => void): void;
+}
+
+/** Options of one request on a connection: {@link CallOptions}, or the call's {@link CancelSource}. */
+export interface RequestOptions extends CallOptions {
+  /** Ends the request when the call ends; cheaper than passing the call's `signal`. */
+  cancel?: CancelSource | undefined;
+}
+
 /** What a {@link createDeadline} call should say when its time runs out. */
 export interface DeadlineLabel {
   /** Words for messages, e.g. `"query"` gives "query timed out after 50 ms". */
@@ -136,22 +156,32 @@ export function raceWithSignal<T>(
 }
 
 /**
- * Waits `ms` milliseconds, or rejects at once when `signal` aborts. The timer is ref'd: somebody
+ * Waits `ms` milliseconds, or rejects at once when `signal` aborts or `cancel` ends (with its
+ * reason). The timer is ref'd: somebody
  * awaits the sleep (a retry back-off inside a call), and an unref'd timer would let the process
  * exit with that call still pending. Background loops use their own unref'd timers.
  */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal, cancel?: CancelSource): Promise<void> {
   if (signal?.aborted) return Promise.reject(abortReason(signal, 'sleep'));
+  if (cancel?.reason !== undefined) return Promise.reject(cancel.reason);
   return new Promise<void>((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer);
+      cancel?.offCancel(onCancel);
       reject(abortReason(signal as AbortSignal, 'sleep'));
+    };
+    const onCancel = (reason: ConnError): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      reject(reason);
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
+      cancel?.offCancel(onCancel);
       resolve();
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
+    cancel?.onCancel(onCancel);
   });
 }
 

@@ -5,9 +5,11 @@
 export {
   abortReason,
   type CallOptions,
+  type CancelSource,
   createDeadline,
   type Deadline,
   type DeadlineLabel,
+  type RequestOptions,
   raceWithSignal,
   sleep,
 } from './abort.js';

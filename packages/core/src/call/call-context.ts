@@ -1,3 +1,4 @@
+import type { CancelSource } from '../abort.js';
 import type { ConnError } from '../errors/index.js';
 
 /**
@@ -6,7 +7,7 @@ import type { ConnError } from '../errors/index.js';
  * `{ signal, timeoutMs }`, so the pool wait, the connect, the retries and the request all spend
  * one budget. Nothing is allocated for cancellation unless a layer asks for {@link signal}.
  */
-export class CallContext {
+export class CallContext implements CancelSource {
   /** The operation's name, e.g. `query`. */
   readonly operation: string;
   /** The whole call's time limit in ms; `undefined` when the call has none. */
@@ -21,6 +22,7 @@ export class CallContext {
   #reason: ConnError | undefined;
   #sent = false;
   #lastFailure: ConnError | undefined;
+  #cancelListeners: ((reason: ConnError) => void)[] | undefined;
 
   constructor(operation: string, timeoutMs: number | undefined, callerSignal: AbortSignal | undefined) {
     this.operation = operation;
@@ -40,6 +42,24 @@ export class CallContext {
     this.#controller = new AbortController();
     if (this.#reason !== undefined) this.#controller.abort(this.#reason);
     return this.#controller.signal;
+  }
+
+  /**
+   * Calls `listener` once when the call ends by its deadline or its caller's abort: what a layer
+   * that must stop early uses instead of {@link signal}, which costs an `AbortController` per call.
+   */
+  onCancel(listener: (reason: ConnError) => void): void {
+    if (this.#reason !== undefined) return;
+    if (this.#cancelListeners === undefined) this.#cancelListeners = [listener];
+    else this.#cancelListeners.push(listener);
+  }
+
+  /** Forgets a listener given to {@link onCancel}. */
+  offCancel(listener: (reason: ConnError) => void): void {
+    const listeners = this.#cancelListeners;
+    if (listeners === undefined) return;
+    const index = listeners.lastIndexOf(listener);
+    if (index >= 0) listeners.splice(index, 1);
   }
 
   /** Milliseconds left before the deadline (`Infinity` without one, 0 once it passed). */
@@ -90,12 +110,16 @@ export class CallContext {
   }
 
   /**
-   * Ends the call with `reason`: the signal (if created) aborts. Called by the call runner.
+   * Ends the call with `reason`: the signal (if created) aborts and `onCancel` listeners run.
+   * Called by the call runner.
    * @internal
    */
   end(reason: ConnError): void {
     if (this.#reason !== undefined) return;
     this.#reason = reason;
     this.#controller?.abort(reason);
+    const listeners = this.#cancelListeners;
+    this.#cancelListeners = undefined;
+    if (listeners !== undefined) for (const listener of listeners) listener(reason);
   }
 }

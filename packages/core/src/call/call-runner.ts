@@ -108,27 +108,34 @@ export class CallRunner {
       running = Promise.reject(error);
     }
     if (payload !== undefined) channel?.end.publish(payload);
-    const bounded =
-      timeoutMs === undefined && signal === undefined ? running : this.#bound(running, call, spec);
-
-    return bounded.then(
+    // Failures leave as the caller's error (typed, saying whether a write may have executed).
+    const settled =
+      timeoutMs === undefined && signal === undefined
+        ? running.catch((error: unknown) => {
+            throw this.#failure(error, call, spec);
+          })
+        : this.#bound(running, call, spec);
+    // No subscriber: no further promise per call.
+    if (payload === undefined) return settled;
+    const traced = channel as CallTracingChannel;
+    return settled.then(
       (value) => {
-        if (payload !== undefined) this.#finishTrace(channel as CallTracingChannel, payload, call, startedAt);
+        this.#finishTrace(traced, payload, call, startedAt);
         return value;
       },
-      (error: unknown) => {
-        const failure = this.#failure(error, call, spec);
-        if (payload !== undefined) {
-          payload.error = asConnError(failure);
-          (channel as CallTracingChannel).error.publish(payload);
-          this.#finishTrace(channel as CallTracingChannel, payload, call, startedAt);
-        }
+      (failure: unknown) => {
+        payload.error = asConnError(failure);
+        traced.error.publish(payload);
+        this.#finishTrace(traced, payload, call, startedAt);
         throw failure;
       },
     );
   }
 
-  /** Settles at the deadline or the caller's abort (after `graceMs`), whatever the work does. */
+  /**
+   * Settles at the deadline or the caller's abort (after `graceMs`), whatever the work does;
+   * failures leave as the caller's error (see `#failure`).
+   */
   #bound<T>(running: Promise<T>, call: CallContext, spec: CallSpec): Promise<T> {
     const signal = call.callerSignal;
     return new Promise<T>((resolve, reject) => {
@@ -147,13 +154,13 @@ export class CallRunner {
         const graceMs = spec.graceMs ?? 0;
         if (graceMs <= 0) {
           finish();
-          reject(reason);
+          reject(this.#failure(reason, call, spec));
         } else {
           // Ref'd like the deadline: the caller is still waiting for the answer.
           graceTimer = setTimeout(() => {
             if (done) return;
             finish();
-            reject(reason);
+            reject(this.#failure(reason, call, spec));
           }, graceMs);
         }
       };
@@ -190,8 +197,11 @@ export class CallRunner {
           // cause; unless the work already reports a write that may have executed (e.g. an ambiguous
           // commit), which says more than the timeout.
           const reason = call.reason;
-          if (reason === undefined || error === reason || saysMayHaveExecuted(error)) reject(error);
-          else reject(withCause(reason, error));
+          const failure =
+            reason === undefined || error === reason || saysMayHaveExecuted(error)
+              ? error
+              : withCause(reason, error);
+          reject(this.#failure(failure, call, spec));
         },
       );
     });

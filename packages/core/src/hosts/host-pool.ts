@@ -76,6 +76,8 @@ export class HostPool<H extends HostSpec, T> implements AsyncDisposable {
   readonly #selector: HostSelector<H>;
   readonly #states = new Map<H, HostState<H, T>>();
   readonly #list: HostState<H, T>[] = [];
+  /** The last "no host can serve now" error told to a waiter. */
+  #lastReported: ConnError | undefined;
   readonly #owner: HostEvents<H, T> & HostWaiterOwner<H, T>;
   /** Waiters in arrival order; settled ones are dropped at the next serve. */
   #queue: HostWaiter<H, T>[] = [];
@@ -194,7 +196,10 @@ export class HostPool<H extends HostSpec, T> implements AsyncDisposable {
       );
     }
     signal?.addEventListener('abort', waiter, { once: true });
-    this.#serve();
+    // Waiters before this one could not be served and nothing has changed for them: a burst of
+    // acquires (thousands of requests before the first connection is up) is routed in one pass.
+    if (this.#queued > 1) this.#scheduleServe();
+    else this.#serve();
     return promise;
   }
 
@@ -349,11 +354,26 @@ export class HostPool<H extends HostSpec, T> implements AsyncDisposable {
 
   /** A lease without waiting, when the host to use has an idle or shareable resource. */
   #lendNow(options: HostTryAcquireOptions<H>): HostLease<H, T> | undefined {
+    if (this.#list.length === 1) return this.#lendOnlyHost(options);
     const host = this.#pick(options);
     if (host === undefined) return undefined;
     const state = this.#states.get(host) as HostState<H, T>;
     const shared = options.shared === true;
     if (this.#level(state, shared) !== 2) return undefined;
+    const lease = state.pool.tryAcquire(shared ? SHARED : EXCLUSIVE);
+    return lease === undefined ? undefined : new HostPoolLease(host, lease);
+  }
+
+  /**
+   * `#lendNow` for a list of one host: what `#pick` decides, without building the candidate
+   * groups it needs to choose among several (this runs once per request).
+   */
+  #lendOnlyHost(options: HostTryAcquireOptions<H>): HostLease<H, T> | undefined {
+    const state = this.#list[0] as HostState<H, T>;
+    const host = state.spec;
+    const shared = options.shared === true;
+    if (options.exclude?.has(host) === true || this.#level(state, shared) !== 2) return undefined;
+    if (options.allowInactive !== true && this.#selector.isInactive(host)) return undefined;
     const lease = state.pool.tryAcquire(shared ? SHARED : EXCLUSIVE);
     return lease === undefined ? undefined : new HostPoolLease(host, lease);
   }
@@ -538,6 +558,20 @@ export class HostPool<H extends HostSpec, T> implements AsyncDisposable {
 
   /** Each host's state in words, and the most recent host failure wrapped with that text. */
   #summary(exclude: ReadonlySet<H> | undefined): { hosts: string; error: ConnError } {
+    const { hosts, latest } = this.#hostStates(exclude);
+    return { hosts, error: this.#noHostError(hosts, latest) };
+  }
+
+  #noHostError(hosts: string, latest: ConnError | undefined): ConnError {
+    return new ConnectionError(noHostMessage(hosts), {
+      code: 'CONN_NO_HOST_AVAILABLE',
+      cause: latest,
+      details: { pool: this.#options.name, hosts: this.#list.length },
+    });
+  }
+
+  /** Each host's state in words, and the latest connection failure of any. */
+  #hostStates(exclude: ReadonlySet<H> | undefined): { hosts: string; latest: ConnError | undefined } {
     let latest: HostState<H, T> | undefined;
     const parts: string[] = [];
     for (const state of this.#list) {
@@ -553,20 +587,22 @@ export class HostPool<H extends HostSpec, T> implements AsyncDisposable {
       else what = 'not connected';
       parts.push(`${spec.host}:${spec.port} ${what}`);
     }
-    const hosts = parts.join('; ');
-    const error = new ConnectionError(`no host can serve now: ${hosts}`, {
-      code: 'CONN_NO_HOST_AVAILABLE',
-      cause: latest?.lastError,
-      details: { pool: this.#options.name, hosts: this.#list.length },
-    });
-    return { hosts, error };
+    return { hosts: parts.join('; '), latest: latest?.lastError };
   }
 
   /** Tells the waiter's `onFailure` why it waits, when that changed. */
   #report(waiter: HostWaiter<H, T>): void {
-    const { error } = this.#summary(waiter.options.exclude);
-    if (error.message === waiter.reported) return;
-    waiter.reported = error.message;
+    // The text first: an error (and its stack) is built only for a waiter that has not been told yet.
+    const { hosts, latest } = this.#hostStates(waiter.options.exclude);
+    const message = noHostMessage(hosts);
+    if (message === waiter.reported) return;
+    // Waiters told the same thing share one error (thousands may wait for one connection).
+    let error = this.#lastReported;
+    if (error?.message !== message || error.cause !== latest) {
+      error = this.#noHostError(hosts, latest);
+      this.#lastReported = error;
+    }
+    waiter.reported = message;
     try {
       waiter.options.onFailure?.(error);
     } catch {
@@ -647,4 +683,8 @@ function describe(error: ConnError): string {
   const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
   const suffix = typeof causeCode === 'string' && !isConnError(error.cause) ? ` (${causeCode})` : '';
   return `${error.code}: ${error.message}${suffix}`;
+}
+
+function noHostMessage(hosts: string): string {
+  return `no host can serve now: ${hosts}`;
 }

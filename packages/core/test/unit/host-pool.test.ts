@@ -188,6 +188,52 @@ describe('HostPool: host choice', () => {
   });
 });
 
+describe('HostPool: one host', () => {
+  it('tryAcquire lends at once unless the host is excluded, sits out (without allowInactive) or is busy', async () => {
+    const pool = fixture.make([a], { pool: { max: 1 } });
+    expect(pool.tryAcquire()).toBeUndefined(); // not connected yet
+    (await pool.acquire()).release();
+    const first = pool.tryAcquire();
+    expect(first?.host).toBe(a);
+    expect(pool.tryAcquire()).toBeUndefined(); // its one connection is lent exclusively
+    first?.release();
+    expect(pool.tryAcquire({ exclude: new Set([a]) })).toBeUndefined();
+    const avoided = pool.tryAcquire({ avoid: new Set([a]) });
+    expect(avoided?.host).toBe(a); // avoid is a preference: nothing else can serve
+    avoided?.release();
+    pool.markInactive(a);
+    expect(pool.tryAcquire()).toBeUndefined();
+    const allowed = pool.tryAcquire({ allowInactive: true });
+    expect(allowed?.host).toBe(a);
+    allowed?.release();
+    await fixture.closeAndCheck(pool);
+  });
+});
+
+describe('HostPool: a burst of requests before the first connection', () => {
+  it('serves every waiter once connected, opens one connection, and tells them one shared error meanwhile', async () => {
+    // As a multiplexing driver sets it up: one shared connection, opened in the background.
+    const factory = new FakeFactory('a');
+    factory.plan.push({ kind: 'ok', delayMs: 50 });
+    fixture.factories.set('a', factory);
+    const pool = fixture.make([a], { minPerHost: 1, pool: { max: 1, capacity: 5_000, sharing: 'always' } });
+    const told: unknown[] = [];
+    const waiters = Array.from({ length: 3_000 }, () =>
+      track(pool.acquire({ shared: true, onFailure: (error) => told.push(error) })),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    // Every waiter that found no host was told (the first may have joined the connection under way).
+    expect(told.length).toBeGreaterThanOrEqual(2_999);
+    expect(new Set(told).size).toBe(1);
+    expect((told[0] as Error).message).toBe('no host can serve now: a:1 connecting');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(waiters.every((waiter) => waiter.status === 'fulfilled')).toBe(true);
+    expect(fixture.factory('a').createCalls).toBe(1);
+    for (const waiter of waiters) waiter.value?.release();
+    await fixture.closeAndCheck(pool);
+  });
+});
+
 describe('HostPool: reconnection', () => {
   it('reconnects in the background with exponential back-off and equal jitter, reset after a success', async () => {
     const random = seededRandom(7);

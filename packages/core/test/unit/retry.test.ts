@@ -1,13 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AbortError,
+  CallContext,
   ConfigError,
   ConnectionError,
   exponentialBackoff,
   QueryError,
   retry,
   seededRandom,
+  TimeoutError,
 } from '../../src/index.js';
+import { rejection } from '../support/settle.js';
 
 describe('exponentialBackoff', () => {
   it('grows exponentially up to the cap, with full jitter', () => {
@@ -129,6 +132,25 @@ describe('retry', () => {
     await settled;
     expect(fn).toHaveBeenCalledTimes(1);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("a call's cancel source ending during the wait rejects with its reason at once; an ended one stops before trying", async () => {
+    const fn = vi.fn(async () => {
+      throw new ConnectionError('down');
+    });
+    const call = new CallContext('query', undefined, undefined);
+    const result = retry(fn, { attempts: 10, backoff: () => 60_000, cancel: call });
+    const settled = rejection(result);
+    await vi.advanceTimersByTimeAsync(1);
+    const reason = new TimeoutError('query timed out', { code: 'CONN_TIMEOUT' });
+    call.end(reason);
+    expect(await settled).toBe(reason);
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(vi.getTimerCount()).toBe(0);
+
+    const again = vi.fn(async () => 'never');
+    expect(await rejection(retry(again, { cancel: call }))).toBe(reason);
+    expect(again).not.toHaveBeenCalled();
   });
 
   it('rejects invalid attempts', async () => {

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CallContext } from '../../../src/call/call-context.js';
 import {
   AbortError,
   type ConnError,
@@ -52,6 +53,33 @@ describe('FramedConnection (in-order)', () => {
     expect(answers.map(String)).toEqual(['re:a', 're:b', 're:c']);
     expect(connection.pendingCount).toBe(0);
     expect(connection.isOpen).toBe(true);
+  });
+
+  it('requests sent in one tick leave in one writev after the first, which goes out at once', async () => {
+    const server = await echoServer('re:');
+    const { connection, socket } = await open(server, inOrder);
+    const internals = socket as unknown as {
+      _write(...args: unknown[]): void;
+      _writev(chunks: unknown[], ...rest: unknown[]): void;
+    };
+    const writes: number[] = [];
+    const plainWrite = internals._write.bind(socket);
+    const vectorWrite = internals._writev.bind(socket);
+    internals._write = (...args) => {
+      writes.push(1);
+      plainWrite(...args);
+    };
+    internals._writev = (chunks, ...rest) => {
+      writes.push(chunks.length);
+      vectorWrite(chunks, ...rest);
+    };
+    const values = Array.from({ length: 20 }, (_, n) => `v${n}`);
+    const answers = await Promise.all(values.map((value) => connection.request(text(value))));
+    expect(answers.map(String)).toEqual(values.map((value) => `re:${value}`));
+    expect(writes).toEqual([1, 19]);
+    // The next tick starts over: a lone request is written at once again.
+    expect(String(await connection.request(text('alone')))).toBe('re:alone');
+    expect(writes).toEqual([1, 19, 1]);
   });
 
   it('split frames: answers written one byte at a time are reassembled', async () => {
@@ -607,6 +635,51 @@ describe('FramedConnection (by-id)', () => {
     expect(error).toBeInstanceOf(AbortError);
     expect(connection.isOpen).toBe(true);
     expect((await connection.request({ type: 0, payload: text('ok') })).payload.toString()).toBe('ok');
+  });
+
+  it("a request given its call as cancel source ends with the call's reason and its late answer is discarded", async () => {
+    const received: string[] = [];
+    let heldPid: number | undefined;
+    const hangReceived = signal();
+    const server = await startServer((socket) =>
+      readFrames(socket, siri, (request) => {
+        received.push(request.payload.toString());
+        if (request.payload.toString() === 'hang') {
+          heldPid = request.pid;
+          hangReceived.resolve();
+        } else if (request.payload.toString() === 'release') {
+          socket.write(siriFrame(heldPid as number, 0, text('late')));
+          socket.write(siriFrame(request.pid, 0, request.payload));
+        } else socket.write(siriFrame(request.pid, 0, request.payload));
+      }),
+    );
+    const late: UnmatchedInfo[] = [];
+    const { connection } = await open(server, {
+      codec: siri,
+      correlation: byId(),
+      onUnmatched: (_response, info) => late.push(info),
+    });
+    const call = new CallContext('query', undefined, undefined);
+    const pending = rejection(connection.request({ type: 0, payload: text('hang') }, { cancel: call }));
+    await hangReceived.promise;
+    call.end(new TimeoutError('query timed out after 5 ms', { code: 'CONN_TIMEOUT' }));
+    const error = await pending;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.message).toBe('query timed out after 5 ms');
+    expect(error.retryable).toBe(false);
+    expect(connection.isOpen).toBe(true);
+    expect(connection.pendingCount).toBe(0);
+
+    const answer = await connection.request({ type: 0, payload: text('release') });
+    expect(answer.payload.toString()).toBe('release');
+    expect(late).toEqual([{ reason: 'late', id: heldPid }]);
+
+    // A call that has already ended refuses the request without writing it.
+    const before = received.length;
+    const again = await rejection(connection.request({ type: 0, payload: text('never') }, { cancel: call }));
+    expect(again).toBe(call.reason);
+    await connection.request({ type: 0, payload: text('after') });
+    expect(received.slice(before)).toEqual(['after']);
   });
 
   it('a bad check byte from the server is a ProtocolError', async () => {

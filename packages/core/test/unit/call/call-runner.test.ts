@@ -188,6 +188,33 @@ describe('CallRunner: closed client, abort, errors', () => {
     expect(signal).toBeUndefined();
   });
 
+  it('tells onCancel listeners once when the call ends, not those removed, and creates no signal for them', async () => {
+    const { runner: calls } = runner();
+    const work = pending<string>();
+    const heard: ConnError[] = [];
+    const removed = vi.fn();
+    let seen: CallContext | undefined;
+    const result = rejection(
+      calls.run({ operation: 'q' }, { timeoutMs: 20 }, (call) => {
+        seen = call;
+        call.onCancel((reason) => heard.push(reason));
+        call.onCancel(removed);
+        call.offCancel(removed);
+        return work.promise;
+      }),
+    );
+    const error = await result;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(heard).toEqual([error]);
+    expect(removed).not.toHaveBeenCalled();
+    // Ended calls take no new listeners: nothing would ever call them.
+    const late = vi.fn();
+    seen?.onCancel(late);
+    seen?.end(new TimeoutError('again', { code: 'CONN_TIMEOUT' }));
+    expect(late).not.toHaveBeenCalled();
+    expect(heard).toHaveLength(1);
+  });
+
   it('turns an unknown failure into a ConnError with the original as cause, and a throw into a rejection', async () => {
     const { runner: calls } = runner();
     const bug = new TypeError('x is not a function');
