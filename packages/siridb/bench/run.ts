@@ -1,45 +1,21 @@
-// `pnpm bench` in @conn/siridb: the client against Debian's Python connector, and qpack against
-// python3-qpack, in one run. Prints tables with ratios (ours / python: above 1 means faster).
-import { type ClientBenchRow, runClientBench } from './client.bench.js';
-import { formatQpackTable, runQpackBench } from './qpack.bench.js';
+// `pnpm bench` in @conn/siridb: the client against Debian's Python connector and a bare socket
+// (on the test server, and on real servers named by CONN_SIRIDB_BENCH_URLS / CONN_SIRIDB_URL),
+// then qpack against python3-qpack. Each part prints as it goes; a failing part does not stop
+// the others.
+import { runClientBench } from './client.bench.js';
+import { formatQpackStringVerdict, formatQpackTable, runQpackBench } from './qpack.bench.js';
+import { printError } from './report.js';
 
-function formatClientTable(rows: readonly ClientBenchRow[]): string {
-  const fmt = (n: number | null): string => (n === null ? 'n/a' : Math.round(n).toLocaleString('en-US'));
-  const lines = [
-    '| target | metric | @conn/siridb | python siridb-connector | ours/python |',
-    '|---|---|---|---|---|',
-    ...rows.map(
-      (row) =>
-        `| ${row.target} | ${row.metric} | ${fmt(row.ours)} | ${fmt(row.python)} | ${row.ratio === null ? 'n/a' : `${row.ratio.toFixed(2)}x`} |`,
-    ),
-  ];
-  return lines.join('\n');
+const started = performance.now();
+console.log(`SiriDB client benchmark, Node ${process.version}`);
+await runClientBench();
+try {
+  console.log('\nqpack (MB/s of qpack bytes)\n');
+  const rows = await runQpackBench();
+  console.log(formatQpackTable(rows));
+  const verdict = formatQpackStringVerdict(rows); // undefined without python3-qpack
+  if (verdict !== undefined) console.log(verdict);
+} catch (error) {
+  printError('qpack benchmark failed', error);
 }
-
-const clientRows = await runClientBench();
-console.log(`\nSiriDB client, Node ${process.version}\n`);
-console.log(formatClientTable(clientRows));
-const insert = clientRows.find(
-  (row) =>
-    row.target === 'test server' && row.metric.startsWith('insert') && row.metric.includes('sequential)'),
-);
-const concurrent = clientRows.find(
-  (row) =>
-    row.target === 'test server' && row.metric.startsWith('insert') && row.metric.includes('in flight'),
-);
-const query = clientRows.find((row) => row.target === 'test server' && row.metric.startsWith('sequential'));
-if (insert?.ratio != null)
-  console.log(
-    `inserts: ${insert.ratio.toFixed(2)}x the Python client (target 2x): ${insert.ratio >= 2 ? 'PASS' : 'MISS'}`,
-  );
-if (concurrent?.ratio != null)
-  console.log(
-    `inserts, ${concurrent.metric.replace(/^insert points\/s, /, '')}: ${concurrent.ratio.toFixed(2)}x the Python client`,
-  );
-if (query?.ratio != null)
-  console.log(
-    `select round trips: ${query.ratio.toFixed(2)}x (target 1x): ${query.ratio >= 1 ? 'PASS' : 'MISS'}`,
-  );
-
-console.log('\nqpack (MB/s of qpack bytes)\n');
-console.log(formatQpackTable(await runQpackBench()));
+console.log(`\n(all: ${((performance.now() - started) / 1000).toFixed(0)} s)`);

@@ -10,14 +10,23 @@ import {
   type HostLease,
   isConnError,
   PoolClosedError,
+  type RequestOptions,
   raceWithSignal,
   retry,
   type Secret,
+  sleep,
 } from '@conn/core';
 import type { SiriDBConnection } from './connection.js';
 import { createHostPool, noHostError, type SiriDBHostPool } from './host-pool.js';
 import { type HostStatus, hostStatuses } from './host-status.js';
 import { encodeInsert, type SiriDBInsertData } from './insert-data.js';
+import {
+  INSERT_MANY_CALL,
+  type InsertManyData,
+  type InsertManyOptions,
+  type InsertManyResult,
+  runInsertMany,
+} from './insert-many.js';
 import { maskSiriDBSecrets } from './mask-secrets.js';
 import {
   optionsFromUrl,
@@ -27,7 +36,10 @@ import {
   type SiriDBClientOptions,
   type SiriDBHost,
 } from './options.js';
+import { checkInsertPayload, checkQueryText } from './package-size.js';
+import { giveAnsweredBuffer } from './protocol/payload-reuse.js';
 import { failureVerdict, retryDecision } from './request-failure.js';
+import { unsafeTextError } from './safe-text.js';
 import { convertResult, parsePrecision, precisionNumber, type TimePrecision } from './time-precision.js';
 
 export type { HostStatus } from './host-status.js';
@@ -133,23 +145,32 @@ export class SiriDBClient implements AsyncDisposable {
     if (typeof query !== 'string' || query.length === 0) {
       return Promise.reject(new ConfigError('query must be a non-empty string', { field: 'query' }));
     }
+    // SiriDB runs a query only up to a NUL; a lone surrogate would be sent as U+FFFD
+    const unsafe = unsafeTextError(query, 'the query', 'query');
+    if (unsafe !== undefined) return Promise.reject(unsafe);
     const spec = {
       operation: 'query',
       statement: query,
       write: !READ_ONLY_QUERY.test(query),
       defaultTimeoutMs: this.#options.queryTimeoutMs,
     };
-    return this.#calls.run(spec, options, async (call) => {
+    // Not an async function: the usual query (no precision conversion) keeps no frame of its own
+    // alive while it waits, which counts with thousands in flight.
+    return this.#calls.run(spec, options, (call) => {
+      checkQueryText(query); // over 40 MiB the server would drop the connection (and all on it)
       const wanted = options.timePrecision;
       if (wanted !== undefined) precisionNumber(wanted);
       const serverSide = options.precisionMode === 'server';
       const sentPrecision = serverSide && wanted !== undefined ? precisionNumber(wanted) : null;
-      const raw = await this.#attempt('query', call, (connection) =>
-        connection.query(query, sentPrecision, { signal: call.signal }),
+      const request: RequestOptions = { cancel: call };
+      const raw = this.#attempt('query', call, (connection) =>
+        connection.query(query, sentPrecision, request),
       );
       if (serverSide || wanted === undefined) return raw;
-      const databasePrecision = await this.#getDatabasePrecision(call);
-      return convertResult(raw, databasePrecision, wanted, this.#options.int64);
+      return raw.then(async (result) => {
+        const databasePrecision = await this.#getDatabasePrecision(call);
+        return convertResult(result, databasePrecision, wanted, this.#options.int64);
+      });
     });
   }
 
@@ -164,12 +185,34 @@ export class SiriDBClient implements AsyncDisposable {
     const spec = { operation: 'insert', write: true, defaultTimeoutMs: this.#options.insertTimeoutMs };
     return this.#calls.run(spec, options, async (call) => {
       const encoded = encodeInsert(data);
+      checkInsertPayload(encoded.payload.length);
       const answer = await this.#attempt('insert', call, (connection) =>
-        connection.insert(encoded.payload, { signal: call.signal }),
+        connection.insert(encoded.payload, { cancel: call }),
       );
+      // Answered: the socket wrote every byte and the insert is never sent again.
+      if (encoded.ownsBuffer) giveAnsweredBuffer(encoded.payload);
       const message = typeof answer['success_msg'] === 'string' ? answer['success_msg'] : '';
       return { message, seriesCount: encoded.seriesCount, pointCount: encoded.pointCount };
     });
+  }
+
+  /**
+   * Inserts a lot of points in several requests: `data` in any form `insert()` takes, or an
+   * iterable or async iterable of such batches. Cut into requests of at most `maxPointsPerRequest`
+   * points (default 10_000) and `maxBytesPerRequest` bytes (default 1 MiB), sent one after
+   * another (`concurrency`, default 1), each retried as `insert()` is. A batch is validated whole
+   * before any of it is sent.
+   * One deadline (`insertTimeoutMs`, else `timeoutMs`) for the whole call. On failure the error
+   * (the class of what failed) says which requests were applied, refused, perhaps applied, or not
+   * sent (`details`, `details.mayHaveExecuted`), and `insertManyReport(error)` lists their points.
+   */
+  insertMany(data: InsertManyData, options: InsertManyOptions = {}): Promise<InsertManyResult> {
+    const spec = { ...INSERT_MANY_CALL, defaultTimeoutMs: this.#options.insertTimeoutMs };
+    return this.#calls.run(spec, options, (call) =>
+      runInsertMany(data, options, call, (payload, track) =>
+        this.#attempt('insert', call, (connection) => track(connection.insert(payload, { cancel: call }))),
+      ),
+    );
   }
 
   /**
@@ -231,7 +274,12 @@ export class SiriDBClient implements AsyncDisposable {
     avoid: ReadonlySet<SiriDBHost>,
   ): HostLease<SiriDBHost, SiriDBConnection> | Promise<HostLease<SiriDBHost, SiriDBConnection>> {
     const hosts = this.#hosts();
-    const wanted = { shared: true, allowInactive, avoid: avoid.size === 0 ? undefined : avoid };
+    const wanted =
+      avoid.size > 0
+        ? { shared: true, allowInactive, avoid }
+        : allowInactive
+          ? SHARED_ALLOW_INACTIVE
+          : SHARED_ACTIVE_ONLY;
     const now = hosts.tryAcquire(wanted);
     if (now !== undefined) return now;
     return hosts
@@ -244,18 +292,52 @@ export class SiriDBClient implements AsyncDisposable {
   /**
    * Sends a query or an insert, retried through core's `retry()` with a decision per failure
    * (see `failureVerdict`) until the call's deadline. A query may go first to a connected host
-   * that sits out (as the Python connector allows); inserts only go to active hosts.
+   * that sits out (as the Python connector allows); inserts only go to active hosts. Most
+   * requests find their connection at once and succeed: that first attempt runs without the
+   * retry loop (no closures, no async frames), which is measurable per request.
    */
   #attempt<T>(
     operation: Operation,
     call: CallContext,
     send: (connection: SiriDBConnection) => Promise<T>,
   ): Promise<T> {
-    const failedHosts = new Set<SiriDBHost>();
-    const poolErrorRetryMs = this.#options.poolErrorRetryMs;
+    const leased = this.#lease(call, operation === 'query', NO_HOSTS);
+    if (leased instanceof Promise) return this.#retrying(operation, call, send, 0, new Set(), leased);
+    call.target = leased.host;
+    const sent = send(leased.resource);
+    call.markSent();
+    return sent.then(
+      (answer) => {
+        leased.release();
+        return answer;
+      },
+      async (error: unknown) => {
+        const failedHosts = new Set<SiriDBHost>();
+        const failure = this.#attemptFailed(operation, call, leased, failedHosts, error);
+        const decision = this.#retryDecision(operation, call, failure);
+        if (decision === 'fail') throw failure;
+        call.noteFailure(asConnError(failure));
+        await sleep(decision, undefined, call);
+        return this.#retrying(operation, call, send, 1, failedHosts);
+      },
+    );
+  }
+
+  /** Attempts from `firstAttempt` on, through core's `retry()`; the first may take a lease already asked for. */
+  #retrying<T>(
+    operation: Operation,
+    call: CallContext,
+    send: (connection: SiriDBConnection) => Promise<T>,
+    firstAttempt: number,
+    failedHosts: Set<SiriDBHost>,
+    pendingLease?: Promise<HostLease<SiriDBHost, SiriDBConnection>>,
+  ): Promise<T> {
     return retry(
-      async (attempt) => {
-        const lease = await this.#lease(call, operation === 'query' && attempt === 0, failedHosts);
+      async (retryIndex) => {
+        const attempt = firstAttempt + retryIndex;
+        const lease = await (retryIndex === 0 && pendingLease !== undefined
+          ? pendingLease
+          : this.#lease(call, operation === 'query' && attempt === 0, failedHosts));
         call.target = lease.host;
         let answer: T;
         try {
@@ -270,14 +352,18 @@ export class SiriDBClient implements AsyncDisposable {
       },
       {
         attempts: Number.POSITIVE_INFINITY,
-        signal: call.signal,
-        decide: (error) =>
-          call.reason !== undefined || !isConnError(error)
-            ? 'fail'
-            : retryDecision(failureVerdict(operation, error), poolErrorRetryMs),
+        cancel: call,
+        decide: (error) => this.#retryDecision(operation, call, error),
         onRetry: (error) => call.noteFailure(asConnError(error)),
       },
     );
+  }
+
+  /** Whether and when a failed attempt is tried again: never once the call ended. */
+  #retryDecision(operation: Operation, call: CallContext, error: unknown): number | 'fail' {
+    return call.reason !== undefined || !isConnError(error)
+      ? 'fail'
+      : retryDecision(failureVerdict(operation, error), this.#options.poolErrorRetryMs);
   }
 
   /** Gives the lease back after a failed attempt and does what the failure calls for; returns it. */
@@ -309,7 +395,7 @@ export class SiriDBClient implements AsyncDisposable {
   async #getDatabasePrecision(call: CallContext): Promise<TimePrecision> {
     if (this.#databasePrecision === undefined) {
       const lookup = this.#attempt('query', call, (connection) =>
-        connection.query('show time_precision', null, { signal: call.signal }),
+        connection.query('show time_precision', null, { cancel: call }),
       ).then((result) => {
         const data = result['data'] as { name: string; value: unknown }[] | undefined;
         return parsePrecision(data?.find((entry) => entry.name === 'time_precision')?.value);
@@ -324,6 +410,9 @@ export class SiriDBClient implements AsyncDisposable {
 }
 
 const NO_HOSTS: ReadonlySet<SiriDBHost> = new Set();
+// The lease wishes of nearly every request, built once instead of per request.
+const SHARED_ALLOW_INACTIVE = { shared: true, allowInactive: true } as const;
+const SHARED_ACTIVE_ONLY = { shared: true, allowInactive: false } as const;
 
 /** Queries that only read: a timeout or lost connection during them cannot have changed data. */
 const READ_ONLY_QUERY = /^\s*(select|list|count|show|calc)\b/i;

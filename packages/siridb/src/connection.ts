@@ -6,6 +6,7 @@ import {
   type EventPublisher,
   FramedConnection,
   ProtocolError,
+  type RequestOptions,
   type Secret,
 } from '@conn/core';
 import { errorFromPackage, unexpectedResponse } from './errors.js';
@@ -104,24 +105,31 @@ export class SiriDBConnection {
   }
 
   /** Runs a query; `timePrecision` is the server's 0..3 or `null` for the database's own. */
-  async query(
+  query(
     query: string,
     timePrecision: number | null,
-    options: CallOptions,
+    options: RequestOptions,
   ): Promise<Record<string, unknown>> {
-    const payload = encodeQpack([query, timePrecision]);
-    const answer = await this.#request(RequestType.QUERY, payload, options, ResponseType.QUERY, 'query');
-    return answer as Record<string, unknown>;
+    let payload: Buffer;
+    try {
+      payload = encodeQpack([query, timePrecision]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#request(RequestType.QUERY, payload, options, ResponseType.QUERY, 'query') as Promise<
+      Record<string, unknown>
+    >;
   }
 
   /** Sends an already encoded insert payload (the same bytes can go to another host on retry). */
-  async insert(payload: Buffer, options: CallOptions): Promise<Record<string, unknown>> {
-    const answer = await this.#request(RequestType.INSERT, payload, options, ResponseType.INSERT, 'insert');
-    return answer as Record<string, unknown>;
+  insert(payload: Buffer, options: RequestOptions): Promise<Record<string, unknown>> {
+    return this.#request(RequestType.INSERT, payload, options, ResponseType.INSERT, 'insert') as Promise<
+      Record<string, unknown>
+    >;
   }
 
   /** Sends a ping and waits for its acknowledgement. */
-  async ping(options: CallOptions): Promise<void> {
+  async ping(options: RequestOptions): Promise<void> {
     await this.#request(RequestType.PING, EMPTY, options, ResponseType.ACK, 'ping');
   }
 
@@ -159,16 +167,18 @@ export class SiriDBConnection {
     );
   }
 
-  async #request(
+  /** One request and its checked, decoded answer (a plain promise chain: this runs per request). */
+  #request(
     type: number,
     payload: Buffer,
-    options: CallOptions,
+    options: RequestOptions,
     expected: number,
     what: string,
   ): Promise<unknown> {
-    const answer = await this.#framed.request({ type, payload }, options);
-    if (answer.type !== expected) throw this.#failure(answer, `${what} answer type ${expected}`);
-    return answer.payload.length === 0 ? undefined : this.#decode(answer);
+    return this.#framed.request({ type, payload }, options).then((answer) => {
+      if (answer.type !== expected) throw this.#failure(answer, `${what} answer type ${expected}`);
+      return answer.payload.length === 0 ? undefined : this.#decode(answer);
+    });
   }
 
   #decode(answer: SiriPackage): unknown {

@@ -8,6 +8,7 @@ import {
   QueryError,
   ServerError,
 } from '@conn/core';
+import { cappedServerMessage, shownServerMessage } from './message-text.js';
 import { ResponseType } from './protocol/package.js';
 
 /**
@@ -116,15 +117,22 @@ const EMPTY_PAYLOAD_MESSAGES: Readonly<Record<number, string>> = {
 
 /**
  * The error for an error package of type `type` (64..191) whose decoded payload is `payload`
- * (`{ error_msg }` or empty). `details` are added to the error (host, pid ...).
+ * (`{ error_msg }` or empty). `details` are added to the error (host, pid ...). The server echoes
+ * names, users and regexes in its messages: in the error's message each quoted part longer than
+ * 64 characters is cut to its start and length; `serverMessage` keeps the text as sent up to
+ * 1024 characters (SiriDB 2.0.55 sends at most 1023).
  */
 export function errorFromPackage(
   type: number,
   payload: unknown,
   details: Readonly<Record<string, string | number>> = {},
 ): ConnError {
-  const serverMessage = readErrorMessage(payload);
-  const text = serverMessage ?? EMPTY_PAYLOAD_MESSAGES[type] ?? `SiriDB error package type ${type}`;
+  const sent = readErrorMessage(payload);
+  const serverMessage = sent === undefined ? undefined : cappedServerMessage(sent);
+  const text =
+    (sent === undefined ? undefined : shownServerMessage(sent)) ??
+    EMPTY_PAYLOAD_MESSAGES[type] ??
+    `SiriDB error package type ${type}`;
   const options: SiriDBErrorOptions = {
     siridbType: type,
     serverMessage,

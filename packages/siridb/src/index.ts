@@ -41,6 +41,14 @@ export {
   UserAuthError,
 } from './errors.js';
 export type { SiriDBInsertData, SiriDBPoint, SiriDBSeriesPoints, SiriDBValue } from './insert-data.js';
+export type { InsertManyData, InsertManyOptions, InsertManyResult } from './insert-many.js';
+export type { SeriesSlice } from './insert-many-plan.js';
+export {
+  type InsertManyReport,
+  type InsertManyRequest,
+  type InsertManyRequestStatus,
+  insertManyReport,
+} from './insert-many-report.js';
 export { DEFAULT_PORT, type SiriDBClientOptions, type SiriDBHost } from './options.js';
 export {
   decodeQpack,
@@ -50,6 +58,14 @@ export {
   type QpackInput,
 } from './protocol/qpack.js';
 export { QpackFloat, qpackFloat } from './protocol/qpack-float.js';
+export {
+  escapeRegex,
+  quoteName,
+  quoteRegex,
+  quoteString,
+  type SiriDBQueryValue,
+  siridbQuery,
+} from './quote.js';
 export {
   type JoinOptions,
   type NewDatabaseOptions,

@@ -1,12 +1,16 @@
 import { InsertError } from './errors.js';
+import { shownText } from './message-text.js';
+import { takeAnsweredBuffer } from './protocol/payload-reuse.js';
 import { encodeQpack } from './protocol/qpack.js';
 import { QpackFloat } from './protocol/qpack-float.js';
 import * as qpackTypes from './protocol/qpack-types.js';
 import * as qpackWriter from './protocol/qpack-writer.js';
+import * as safeText from './safe-text.js';
 
 // Module-local copies: code over imported bindings ran several times slower when the sources run
 // as separate ES modules (tsx, vitest); bundled builds inline them either way.
 const { copyOut, putDouble, putInteger, QpackWriter, releaseScratch, takeScratch } = qpackWriter;
+const { isSafeText, refuseUnsafeText } = safeText;
 const {
   QP_ARRAY_CLOSE,
   QP_ARRAY_OPEN,
@@ -43,6 +47,8 @@ export type SiriDBInsertData =
 /** An insert validated and encoded once, ready to be sent (and re-sent to another host). */
 export interface EncodedInsert {
   readonly payload: Buffer;
+  /** The payload is the start of a buffer of its own (give it back once answered: `giveAnsweredBuffer`). */
+  readonly ownsBuffer: boolean;
   readonly seriesCount: number;
   readonly pointCount: number;
 }
@@ -86,7 +92,9 @@ let needsGenericEncode = false;
  *
  * One pass: each point is validated and written straight into one growing buffer; the bytes are
  * those of `encodeQpack` of the same data (canonical qpack).
- * @throws InsertError (`CONN_SIRIDB_INVALID_INSERT`) naming the series and point.
+ * @throws InsertError (`CONN_SIRIDB_INVALID_INSERT`) naming the series and point; ConfigError
+ * (`CONN_SIRIDB_NUL`, `CONN_SIRIDB_LONE_SURROGATE`) for a name or string value SiriDB would cut or
+ * change.
  */
 export function encodeInsert(data: SiriDBInsertData): EncodedInsert {
   const outer = needsGenericEncode; // a getter in the data could insert too
@@ -94,8 +102,9 @@ export function encodeInsert(data: SiriDBInsertData): EncodedInsert {
   // Large inserts are written straight into their own buffer, sized from the previous one (the
   // bytes are not copied again when it fits well); small ones into the shared scratch buffer.
   const direct = expectedBytes >= DIRECT_MIN_BYTES;
+  const directBytes = expectedBytes + (expectedBytes >>> 4) + 64;
   const writer = new QpackWriter(
-    direct ? Buffer.allocUnsafeSlow(expectedBytes + (expectedBytes >>> 4) + 64) : takeScratch(0),
+    direct ? (takeAnsweredBuffer(directBytes) ?? Buffer.allocUnsafeSlow(directBytes)) : takeScratch(0),
     0,
   );
   try {
@@ -124,13 +133,15 @@ export function encodeInsert(data: SiriDBInsertData): EncodedInsert {
       pointCount = writeRecordForm(writer, record, names);
       generic = () => encodeQpack(record);
     }
-    if (needsGenericEncode) return { payload: generic(), seriesCount, pointCount };
+    if (needsGenericEncode) return { payload: generic(), ownsBuffer: false, seriesCount, pointCount };
     const size = writer.pos;
     expectedBytes = size;
     // an own buffer is returned as it is unless more than a ninth of it would be wasted
-    const payload =
-      direct && size * 9 >= writer.buf.length * 8 ? writer.buf.subarray(0, size) : copyOut(writer, 0);
-    return { payload, seriesCount, pointCount };
+    const buf = writer.buf;
+    const ownsBuffer =
+      direct && size * 9 >= buf.length * 8 && buf.byteOffset === 0 && buf.length === buf.buffer.byteLength;
+    const payload = ownsBuffer ? writer.buf.subarray(0, size) : copyOut(writer, 0);
+    return { payload, ownsBuffer, seriesCount, pointCount };
   } finally {
     needsGenericEncode = outer;
     if (!direct) releaseScratch(writer.buf);
@@ -204,9 +215,12 @@ function writeBytes(writer: QpackWriter, bytes: readonly number[]): void {
   writer.pos = p;
 }
 
-/** How messages name a series: `series #3` (array form) or `series "cpu"`. */
+/**
+ * How messages name a series: `series #3` (array form) or `series "cpu"`, a long name cut to its
+ * first characters and its length.
+ */
 function where(form: number, name: unknown, index: number): string {
-  return form === FORM_ARRAY ? `series #${index}` : `series "${String(name)}"`;
+  return form === FORM_ARRAY ? `series #${index}` : `series ${shownText(String(name))}`;
 }
 
 function checkName(name: unknown, form: number, index: number): asserts name is string {
@@ -214,6 +228,8 @@ function checkName(name: unknown, form: number, index: number): asserts name is 
     invalid(`${where(form, name, index)}: the name must be a non-empty string`);
   if (name.length > SURELY_SHORT_NAME && Buffer.byteLength(name) > MAX_NAME_BYTES)
     invalid(`${where(form, name, index)}: the name is longer than ${MAX_NAME_BYTES} bytes`);
+  // SiriDB cuts names at NUL (two names would become one series) and stores U+FFFD for a lone surrogate
+  if (!isSafeText(name)) refuseUnsafeText(name, `${where(form, name, index)}: the name`, 'name');
 }
 
 /**
@@ -280,6 +296,9 @@ function writePoints(
       } else if (value >= -TWO_POW_63 && value < TWO_POW_63) p = putInteger(buf, p, value);
       else needsGenericEncode = true;
     } else if (typeof value === 'string') {
+      // SiriDB stores a string value only up to a NUL ('ab\0cd' as 'ab'), a lone surrogate as U+FFFD
+      if (!isSafeText(value))
+        refuseUnsafeText(value, `${where(form, name, index)}, point ${i}: the string value`, 'value');
       writer.pos = p;
       writer.string(value);
       if (writer.buf !== buf) {
@@ -308,8 +327,7 @@ function writePoints(
 function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
     return String(value);
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'string') return shownText(value);
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 

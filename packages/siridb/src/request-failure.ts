@@ -1,4 +1,4 @@
-import { type ConnError, ConnectionError, type RetryDecision } from '@conn/core';
+import { type ConnError, ConnectionError } from '@conn/core';
 import { SiriDBPoolError } from './errors.js';
 
 /**
@@ -23,7 +23,7 @@ export function failureVerdict(operation: 'query' | 'insert', error: ConnError):
 }
 
 /** The retry decision of a verdict: the pool-error wait, or at once (another host, a new connection). */
-export function retryDecision(verdict: FailureVerdict, poolErrorRetryMs: number): RetryDecision {
+export function retryDecision(verdict: FailureVerdict, poolErrorRetryMs: number): number | 'fail' {
   switch (verdict) {
     case 'wait':
       return poolErrorRetryMs;

@@ -66,6 +66,8 @@ class Reader {
   readonly ints: number;
   bytes: boolean;
   readonly wrap: boolean;
+  /** Over `buf`, for 64-bit values; made at the first one (small answers may have none). */
+  view: DataView | undefined;
 
   constructor(buf: Buffer, ints: number, bytes: boolean, wrap: boolean) {
     this.buf = buf;
@@ -141,7 +143,7 @@ class Reader {
       case QP_DOUBLE:
         this.need(8, start);
         this.pos = start + 9;
-        return this.double(buf.readDoubleLE(start + 1));
+        return this.double(this.dataView().getFloat64(start + 1, true));
       case QP_TRUE:
         return true;
       case QP_FALSE:
@@ -164,12 +166,18 @@ class Reader {
     }
   }
 
-  int64(at: number): number | bigint {
+  dataView(): DataView {
     const buf = this.buf;
-    if (this.ints === INT_BIGINT) return buf.readBigInt64LE(at);
-    const n = buf.readInt32LE(at + 4) * TWO_POW_32 + buf.readUInt32LE(at);
+    this.view ??= new DataView(buf.buffer, buf.byteOffset, buf.length);
+    return this.view;
+  }
+
+  int64(at: number): number | bigint {
+    const view = this.dataView();
+    if (this.ints === INT_BIGINT) return view.getBigInt64(at, true);
+    const n = view.getInt32(at + 4, true) * TWO_POW_32 + view.getUint32(at, true);
     if (this.ints === INT_NUMBER || (n <= Number.MAX_SAFE_INTEGER && n >= -Number.MAX_SAFE_INTEGER)) return n;
-    return buf.readBigInt64LE(at);
+    return view.getBigInt64(at, true);
   }
 
   double(d: number): number | QpackFloat {

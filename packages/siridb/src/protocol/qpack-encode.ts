@@ -1,10 +1,11 @@
 import { ConfigError } from '@conn/core';
+import { findCycle } from './qpack-cycles.js';
 import type { QpackFloat } from './qpack-float.js';
 import * as qpackWriter from './qpack-writer.js';
 
 // Module-local copies: code over imported bindings ran several times slower when the sources run
 // as separate ES modules (tsx, vitest); bundled builds inline them either way.
-const { copyOut, EncodeFailure, QpackWriter, releaseScratch, takeScratch } = qpackWriter;
+const { copyOut, EncodeFailure, ownOutput, QpackWriter, releaseScratch, takeScratch } = qpackWriter;
 
 /**
  * What {@link encodeQpack} can write.
@@ -39,6 +40,13 @@ export interface QpackEncodeOptions {
   reserve?: number;
 }
 
+/**
+ * Bytes the last output that outgrew the scratch buffer needed: the next such encode starts its
+ * own buffer at about this size, so a stream of similar payloads is written in place, not copied.
+ */
+let lastLargeBytes = 0;
+/** The size hint never makes a first own buffer larger than this (one huge payload is not a trend). */
+const MAX_HINTED_BYTES = 8 << 20;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** `points[3][1]`, `series["cpu load"]`; segments arrive innermost first. */
@@ -70,18 +78,26 @@ export function encodeQpack(value: unknown, options?: QpackEncodeOptions): Buffe
       field: 'reserve',
     });
   }
-  const writer = new QpackWriter(takeScratch(reserve), reserve);
+  const scratch = takeScratch(reserve);
+  const writer = new QpackWriter(scratch, reserve);
+  if (lastLargeBytes > 0) {
+    writer.firstGrowBytes = Math.min(MAX_HINTED_BYTES, lastLargeBytes + (lastLargeBytes >>> 5) + 64);
+  }
   try {
     writer.value(value);
   } catch (error) {
     if (!(error instanceof EncodeFailure)) throw error;
-    const path = formatPath(error.path);
-    throw new ConfigError(
-      `qpack: cannot encode ${error.what} ${path === '' ? 'at the top level' : `at ${path}`}`,
-      { code: error.code, details: { path } },
-    );
+    const cycle = error.tooDeep ? findCycle(value) : undefined;
+    const path = formatPath(cycle ?? error.path);
+    const what = cycle === undefined ? error.what : 'a circular reference';
+    throw new ConfigError(`qpack: cannot encode ${what} ${path === '' ? 'at the top level' : `at ${path}`}`, {
+      code: error.code,
+      details: { path },
+    });
   } finally {
-    releaseScratch(writer.buf);
+    releaseScratch(scratch);
   }
-  return copyOut(writer, reserve);
+  if (writer.buf === scratch) return copyOut(writer, reserve);
+  lastLargeBytes = writer.pos;
+  return ownOutput(writer, reserve);
 }

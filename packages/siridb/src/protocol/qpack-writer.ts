@@ -6,6 +6,7 @@
  * @internal
  */
 import { QpackFloat } from './qpack-float.js';
+import * as qpackStrings from './qpack-strings.js';
 import * as qpackTypes from './qpack-types.js';
 
 // Module-local copies: code over imported bindings ran several times slower when the sources run
@@ -32,13 +33,9 @@ const {
   QP_MAX_DEPTH,
   QP_NULL,
   QP_RAW_FIXED,
-  QP_RAW_FIXED_MAX_LEN,
-  QP_RAW8,
-  QP_RAW16,
-  QP_RAW32,
-  QP_RAW64,
   QP_TRUE,
 } = qpackTypes;
+const { putRawHeader, putUtf8, rawHeaderSize, writeUtf8 } = qpackStrings;
 
 const TWO_POW_32 = 4_294_967_296;
 const TWO_POW_63 = 2 ** 63;
@@ -47,14 +44,19 @@ const INT64_MAX_BIG = 2n ** 63n - 1n;
 const INT32_MIN_BIG = -(2n ** 31n);
 const INT32_MAX_BIG = 2n ** 31n - 1n;
 
-/** Strings shorter than this always fit a fixed-length raw (3 UTF-8 bytes per UTF-16 unit at most). */
-const SHORT_STRING = 34;
-/** Scratch buffers up to this size are kept for the next call; larger ones are dropped. */
-const KEEP_SCRATCH_BYTES = 1 << 20;
+/**
+ * Strings of fewer UTF-16 units are transcoded in JS, cheaper than a call into the runtime; they
+ * always fit a fixed-length raw (34 units at most: 3 UTF-8 bytes per unit, 99 bytes).
+ */
+const SHORT_STRING = 24;
+/**
+ * Scratch buffers up to this size are kept for the next call; larger ones are dropped (an output
+ * that outgrows the scratch buffer is written into a buffer of its own, see {@link ownOutput}).
+ */
+const KEEP_SCRATCH_BYTES = 64 << 10;
 const INITIAL_SCRATCH_BYTES = 16 << 10;
-
-type FastWriteBuffer = Buffer & { utf8Write?(value: string, offset: number, length: number): number };
-const HAS_UTF8_WRITE = typeof (Buffer.prototype as FastWriteBuffer).utf8Write === 'function';
+/** Outputs up to this size are copied out byte by byte, cheaper than a call into the runtime. */
+const LOOP_COPY_OUT_MAX = 64;
 
 /** Doubles go through these views (little-endian hosts); elsewhere through `writeDoubleLE`. */
 const F64 = new Float64Array(1);
@@ -63,6 +65,14 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A reusable scratch buffer; taken while an encode runs, so a re-entrant call gets its own. */
 let scratch: Buffer | undefined;
+/** The view of the buffer last kept as scratch, made once for it. */
+let scratchView: DataView | undefined;
+let scratchViewOf: Buffer | undefined;
+
+function viewOf(buf: Buffer): DataView {
+  if (buf === scratchViewOf && scratchView !== undefined) return scratchView;
+  return new DataView(buf.buffer, buf.byteOffset, buf.length);
+}
 
 /** Takes the scratch buffer (or a new one) with at least `reserve + 16` bytes. */
 export function takeScratch(reserve: number): Buffer {
@@ -76,13 +86,35 @@ export function takeScratch(reserve: number): Buffer {
 
 /** Gives a writer's buffer back for the next encode, unless it grew too large to keep. */
 export function releaseScratch(buf: Buffer): void {
-  if (buf.length <= KEEP_SCRATCH_BYTES) scratch = buf;
+  if (buf.length > KEEP_SCRATCH_BYTES) return;
+  scratch = buf;
+  if (buf !== scratchViewOf) {
+    scratchViewOf = buf;
+    scratchView = new DataView(buf.buffer, buf.byteOffset, buf.length);
+  }
+}
+
+/**
+ * The output of a writer that left its scratch buffer for one of its own: that buffer itself when
+ * at most a ninth of it is unused (no copy), else an exact copy. Its first `reserve` bytes are zeroed.
+ */
+export function ownOutput(writer: QpackWriter, reserve: number): Buffer {
+  const n = writer.pos;
+  if (n * 9 < writer.cap * 8) return copyOut(writer, reserve);
+  if (reserve > 0) writer.buf.fill(0, 0, reserve);
+  return writer.buf.subarray(0, n);
 }
 
 /** A new buffer with the writer's bytes; its first `reserve` bytes are zeroed. */
 export function copyOut(writer: QpackWriter, reserve: number): Buffer {
-  const out = Buffer.allocUnsafe(writer.pos);
-  writer.buf.copy(out, reserve, reserve, writer.pos);
+  const n = writer.pos;
+  const out = Buffer.allocUnsafe(n);
+  if (n <= LOOP_COPY_OUT_MAX) {
+    const buf = writer.buf;
+    for (let i = reserve; i < n; i++) out[i] = buf[i] as number;
+  } else {
+    writer.buf.copy(out, reserve, reserve, n);
+  }
   if (reserve > 0) out.fill(0, 0, reserve);
   return out;
 }
@@ -93,6 +125,8 @@ export class EncodeFailure {
   constructor(
     readonly code: 'CONN_SIRIDB_QPACK_TYPE' | 'CONN_SIRIDB_QPACK_RANGE',
     readonly what: string,
+    /** Containers nested deeper than QP_MAX_DEPTH: a cycle, or a value that deep. */
+    readonly tooDeep = false,
   ) {}
 }
 
@@ -181,18 +215,28 @@ export function putDouble(buf: Buffer, p: number, d: number): number {
   return p + 9;
 }
 
-/** A growing output buffer with the canonical qpack encoding of every JavaScript value. */
+/**
+ * A growing output buffer with the canonical qpack encoding of every JavaScript value. Short strings
+ * are transcoded in JS, long ones by the runtime straight into the buffer.
+ */
 export class QpackWriter {
   buf: Buffer;
   pos: number;
   cap: number;
   depth = 0;
-  readonly ancestors: object[] = [];
+  /** Over `buf`, for doubles and 64-bit integers. */
+  view: DataView;
+  /**
+   * Size of the first buffer of its own when the writer outgrows the one it started with (a size
+   * hint: the encode of a payload like the last one then needs no copy); 0 to double.
+   */
+  firstGrowBytes = 0;
 
   constructor(buf: Buffer, pos: number) {
     this.buf = buf;
     this.pos = pos;
     this.cap = buf.length;
+    this.view = viewOf(buf);
   }
 
   /** Makes room for `n` more bytes, doubling the buffer as needed. */
@@ -202,18 +246,20 @@ export class QpackWriter {
 
   grow(n: number): void {
     let cap = this.cap * 2;
+    if (cap < this.firstGrowBytes) cap = this.firstGrowBytes;
+    this.firstGrowBytes = 0;
     while (cap < this.pos + n) cap *= 2;
     const next = Buffer.allocUnsafeSlow(cap);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
     this.cap = cap;
+    this.view = new DataView(next.buffer, next.byteOffset, cap);
   }
 
   value(value: unknown): void {
     switch (typeof value) {
       case 'number':
-        if (Number.isInteger(value)) this.integer(value);
-        else this.double(value);
+        this.number(value);
         return;
       case 'string':
         this.string(value);
@@ -245,6 +291,26 @@ export class QpackWriter {
     this.buf[this.pos++] = b;
   }
 
+  /** Integral numbers as the smallest integer, the rest as doubles; timestamps (int64) first. */
+  number(n: number): void {
+    let p = this.pos;
+    if (p + 9 > this.cap) this.grow(9);
+    const buf = this.buf;
+    if (n >= TWO_POW_32 && n < TWO_POW_63 && Number.isInteger(n)) {
+      buf[p] = QP_INT64;
+      const view = this.view;
+      view.setUint32(p + 1, n >>> 0, true);
+      view.setUint32(p + 5, n / TWO_POW_32, true);
+      this.pos = p + 9;
+    } else if (Number.isInteger(n)) {
+      this.pos = putInteger(buf, p, n);
+    } else {
+      buf[p++] = QP_DOUBLE;
+      this.view.setFloat64(p, n, true);
+      this.pos = p + 8;
+    }
+  }
+
   /** `n` is an integral number. */
   integer(n: number): void {
     if (this.pos + 9 > this.cap) this.grow(9);
@@ -271,117 +337,66 @@ export class QpackWriter {
   string(s: string): void {
     const len = s.length;
     if (len < SHORT_STRING) {
-      this.shortString(s, len);
-      return;
+      if (this.pos + 1 + 3 * len > this.cap) this.grow(1 + 3 * len);
+      const start = this.pos + 1;
+      const end = putUtf8(this.buf, start, s, len);
+      this.buf[this.pos] = QP_RAW_FIXED + (end - start);
+      this.pos = end;
+    } else {
+      this.longString(s, len);
     }
+  }
+
+  /** One call into the runtime for one string. */
+  longString(s: string, len: number): void {
     // UTF-8 takes at least one byte per UTF-16 unit (and at most three): guess the header from the
     // unit count (right for ASCII) and move the bytes only when the guess was too small.
     this.ensure(9 + 3 * len);
     const guess = rawHeaderSize(len);
     const start = this.pos + guess;
-    const n = HAS_UTF8_WRITE
-      ? (this.buf as FastWriteBuffer).utf8Write!(s, start, this.cap - start)
-      : this.buf.write(s, start, this.cap - start, 'utf8');
+    const n = writeUtf8(this.buf, s, start, this.cap - start);
     const header = rawHeaderSize(n);
     if (header !== guess) this.buf.copyWithin(this.pos + header, start, start + n);
-    this.rawHeader(n);
-    this.pos += n;
-  }
-
-  /** Strings of fewer than 34 UTF-16 units: at most 99 bytes, so always a fixed-length raw. */
-  shortString(s: string, len: number): void {
-    if (this.pos + 1 + 3 * len > this.cap) this.grow(1 + 3 * len);
-    const buf = this.buf;
-    const start = this.pos + 1;
-    let p = start;
-    for (let i = 0; i < len; i++) {
-      let c = s.charCodeAt(i);
-      if (c < 0x80) {
-        buf[p++] = c;
-      } else if (c < 0x800) {
-        buf[p++] = 0xc0 | (c >> 6);
-        buf[p++] = 0x80 | (c & 0x3f);
-      } else {
-        if (c >= 0xd800 && c <= 0xdfff) {
-          const next = i + 1 < len ? s.charCodeAt(i + 1) : 0;
-          if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-            c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-            i++;
-            buf[p++] = 0xf0 | (c >> 18);
-            buf[p++] = 0x80 | ((c >> 12) & 0x3f);
-            buf[p++] = 0x80 | ((c >> 6) & 0x3f);
-            buf[p++] = 0x80 | (c & 0x3f);
-            continue;
-          }
-          c = 0xfffd; // a lone surrogate: U+FFFD, as Buffer.write does
-        }
-        buf[p++] = 0xe0 | (c >> 12);
-        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[p++] = 0x80 | (c & 0x3f);
-      }
-    }
-    buf[this.pos] = QP_RAW_FIXED + (p - start);
-    this.pos = p;
+    this.pos = putRawHeader(this.buf, this.pos, n) + n;
   }
 
   raw(bytes: Uint8Array): void {
     const n = bytes.length;
     this.ensure(9 + n);
-    this.rawHeader(n);
+    this.pos = putRawHeader(this.buf, this.pos, n);
     this.buf.set(bytes, this.pos);
     this.pos += n;
   }
 
-  /** Writes the type byte and length of a raw of `n` bytes; room is already ensured. */
-  rawHeader(n: number): void {
-    const buf = this.buf;
-    const p = this.pos;
-    if (n <= QP_RAW_FIXED_MAX_LEN) {
-      buf[p] = QP_RAW_FIXED + n;
-      this.pos = p + 1;
-    } else if (n <= 0xff) {
-      buf[p] = QP_RAW8;
-      buf[p + 1] = n;
-      this.pos = p + 2;
-    } else if (n <= 0xffff) {
-      buf[p] = QP_RAW16;
-      buf.writeUInt16LE(n, p + 1);
-      this.pos = p + 3;
-    } else if (n <= 0xffff_ffff) {
-      buf[p] = QP_RAW32;
-      buf.writeUInt32LE(n, p + 1);
-      this.pos = p + 5;
-    } else {
-      buf[p] = QP_RAW64;
-      buf.writeUInt32LE(n >>> 0, p + 1);
-      buf.writeUInt32LE(Math.floor(n / TWO_POW_32), p + 5);
-      this.pos = p + 9;
+  /**
+   * Counts a container level. Cycles are not looked for here (that costs every container): one
+   * nests without end, so it ends here too, and the caller tells it from a deep value.
+   */
+  enter(): void {
+    if (++this.depth > QP_MAX_DEPTH) {
+      throw new EncodeFailure(
+        'CONN_SIRIDB_QPACK_TYPE',
+        `a value nested deeper than ${QP_MAX_DEPTH} levels`,
+        true,
+      );
     }
-  }
-
-  enter(container: object): void {
-    const depth = this.depth;
-    if (depth >= QP_MAX_DEPTH) {
-      throw new EncodeFailure('CONN_SIRIDB_QPACK_TYPE', `a value nested deeper than ${QP_MAX_DEPTH} levels`);
-    }
-    const ancestors = this.ancestors;
-    for (let i = 0; i < depth; i++) {
-      if (ancestors[i] === container) {
-        throw new EncodeFailure('CONN_SIRIDB_QPACK_TYPE', 'a circular reference');
-      }
-    }
-    ancestors[depth] = container;
-    this.depth = depth + 1;
   }
 
   array(items: readonly unknown[]): void {
-    this.enter(items);
+    this.enter();
     const n = items.length;
     const fixed = n < QP_FIXED_CONTAINER_LIMIT;
     this.byte(fixed ? QP_ARRAY0 + n : QP_ARRAY_OPEN);
     let i = 0;
     try {
-      for (; i < n; i++) this.value(items[i]);
+      for (; i < n; i++) {
+        // the common items without the dispatch of value(): one call less per item
+        const item = items[i];
+        if (typeof item === 'number') this.number(item);
+        else if (typeof item === 'string') this.string(item);
+        else if (Array.isArray(item)) this.array(item);
+        else this.value(item);
+      }
     } catch (error) {
       throw withSegment(error, i);
     }
@@ -394,7 +409,7 @@ export class QpackWriter {
     if (proto !== Object.prototype && proto !== null) {
       throw new EncodeFailure('CONN_SIRIDB_QPACK_TYPE', describeObject(value));
     }
-    this.enter(value);
+    this.enter();
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record);
     const n = keys.length;
@@ -415,7 +430,7 @@ export class QpackWriter {
   }
 
   map(map: ReadonlyMap<unknown, unknown>): void {
-    this.enter(map);
+    this.enter();
     const n = map.size;
     const fixed = n < QP_FIXED_CONTAINER_LIMIT;
     this.byte(fixed ? QP_MAP0 + n : QP_MAP_OPEN);
@@ -438,14 +453,6 @@ export class QpackWriter {
     if (!fixed) this.byte(QP_MAP_CLOSE);
     this.depth--;
   }
-}
-
-function rawHeaderSize(n: number): number {
-  if (n <= QP_RAW_FIXED_MAX_LEN) return 1;
-  if (n <= 0xff) return 2;
-  if (n <= 0xffff) return 3;
-  if (n <= 0xffff_ffff) return 5;
-  return 9;
 }
 
 function rangeFailure(text: string): EncodeFailure {

@@ -1,13 +1,15 @@
 /**
- * Insert validation and storage (`src/siri/db/insert.c`, `series.c:siridb_series_ensure_type`).
- * The whole payload is validated before anything is stored, as the server does; a series' type is
- * fixed by its first point and later values are converted the way the server converts them.
+ * Insert validation and storage, as SiriDB 2.0.55 does them (docs/protocols/siridb.md §7). The
+ * whole payload is validated before anything is stored; a series' type is fixed by its first
+ * point and later values are converted the way the server converts them. Names and string values
+ * end at a NUL, as the server keeps them as C strings.
  * @internal
  */
-import { decodeQpack, QpackFloat } from '../protocol/qpack.js';
 import * as qpackTypes from '../protocol/qpack-types.js';
 import { readUtf8 } from '../protocol/utf8-text.js';
 import { truncateToInt64 } from './aggregates.js';
+import { isMapOfTwo, isOpenArray, opensPoint, QpackStream, type StreamItem } from './insert-stream.js';
+import { assignSeriesId } from './series-ids.js';
 import type { PointValue, SeriesType, TestDatabase } from './store.js';
 import { TestSeries } from './store.js';
 import { INT64_MAX, INT64_MIN, isValidTimestamp, type Precision } from './time-expr.js';
@@ -74,129 +76,161 @@ export interface ValidInsert {
   readonly ok: true;
   readonly count: number;
   readonly series: readonly ParsedSeries[];
+  /** The server never answers (a series name starting with NUL ends what it stores). */
+  readonly unanswered: boolean;
 }
 
 class InsertFailure extends Error {}
 
-function isInt(value: unknown): value is number | bigint {
-  return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
+/** The text before the first NUL: the server keeps names and string values as C strings. */
+function cutAtNul(text: string): string {
+  const nul = text.indexOf('\u0000');
+  return nul === -1 ? text : text.slice(0, nul);
 }
 
-function isMap(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof QpackFloat) &&
-    !(value instanceof Uint8Array)
-  );
+/** `strncmp(key, word, len(key)) == 0`: `key` is a prefix of `word`, or equals it up to a NUL. */
+function keyMatches(key: string, word: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const char = key[i];
+    if (char !== (word[i] ?? '\u0000')) return false;
+    if (char === '\u0000') return true;
+  }
+  return true;
 }
 
-/** `INSERT_read_points`. */
-function readPoints(db: TestDatabase, value: unknown, name: string): ParsedSeries {
-  if (!Array.isArray(value)) throw new InsertFailure(InsertMessage.EXPECTING_ARRAY);
+/** A series name as the server takes it: a raw of 1 to 65,534 bytes. */
+function isNameItem(item: StreamItem): item is Extract<StreamItem, { kind: 'raw' }> {
+  return item.kind === 'raw' && item.bytes > 0 && item.bytes < SERIES_NAME_LEN_MAX;
+}
+
+/**
+ * `INSERT_read_points`: the points of one series (added to `out`), returning the item after them.
+ * An open point without its close byte ends the loop early; the caller then fails on that item.
+ */
+function streamPoints(db: TestDatabase, stream: QpackStream, name: string, out: ParsedSeries[]): StreamItem {
+  if (stream.next().kind !== 'array') throw new InsertFailure(InsertMessage.EXPECTING_ARRAY);
+  let item = stream.next();
+  if (!opensPoint(item)) throw new InsertFailure(InsertMessage.EXPECTING_AT_LEAST_ONE_POINT);
   const timestamps: bigint[] = [];
   const values: PointValue[] = [];
   const types: SeriesType[] = [];
-  for (let index = 0; index < value.length; index++) {
-    const point: unknown = value[index];
-    if (!Array.isArray(point) || point.length !== 2) {
-      // the first point must be an array of two; a later odd item ends the points array and is
-      // then read where the next series name should be
-      throw new InsertFailure(
-        index === 0 ? InsertMessage.EXPECTING_AT_LEAST_ONE_POINT : InsertMessage.EXPECTING_SERIES_NAME,
-      );
-    }
-    const [ts, raw] = point as [unknown, unknown];
-    if (!isInt(ts)) throw new InsertFailure(InsertMessage.EXPECTING_INTEGER_TS);
-    const timestamp = BigInt(ts);
-    if (!isValidTimestamp(db.precision, timestamp))
+  for (; opensPoint(item); item = stream.next()) {
+    const ts = stream.next();
+    if (ts.kind !== 'int') throw new InsertFailure(InsertMessage.EXPECTING_INTEGER_TS);
+    if (!isValidTimestamp(db.precision, ts.value))
       throw new InsertFailure(InsertMessage.TIMESTAMP_OUT_OF_RANGE);
-    if (typeof raw === 'string') {
+    const value = stream.next();
+    if (value.kind === 'raw') {
       types.push('string');
-      values.push(raw);
-    } else if (raw instanceof QpackFloat) {
-      types.push('float');
-      values.push(raw.value);
-    } else if (isInt(raw)) {
+      values.push(cutAtNul(value.text));
+    } else if (value.kind === 'int') {
       types.push('integer');
-      values.push(BigInt(raw));
+      values.push(value.value);
+    } else if (value.kind === 'double') {
+      types.push('float');
+      values.push(value.value);
     } else {
       throw new InsertFailure(InsertMessage.UNSUPPORTED_VALUE);
     }
-    timestamps.push(timestamp);
+    timestamps.push(ts.value);
+    if (isOpenArray(item) && stream.next().kind !== 'array_close') return item;
   }
-  const type = types[0];
-  if (type === undefined) throw new InsertFailure(InsertMessage.EXPECTING_AT_LEAST_ONE_POINT);
-  return { name, type, ts: timestamps, values, types };
+  if (item.kind === 'array_close') item = stream.next();
+  const type = types[0] as SeriesType;
+  out.push({ name, type, ts: timestamps, values, types: types.every((t) => t === type) ? undefined : types });
+  return item;
 }
 
-function validName(name: unknown): name is string {
-  if (typeof name !== 'string' || name.length === 0) return false;
-  return Buffer.byteLength(name, 'utf8') < SERIES_NAME_LEN_MAX && !name.startsWith('\u0000');
-}
-
-/** `INSERT_assign_by_array`: each item a map of exactly two keys (`name`, `points`, either order). */
-function byArray(db: TestDatabase, items: readonly unknown[]): ParsedSeries[] {
+/** `INSERT_assign_by_map`: names and points until something that is not a name. */
+function streamByMap(db: TestDatabase, stream: QpackStream): ParsedSeries[] {
   const out: ParsedSeries[] = [];
-  for (const item of items) {
-    if (!isMap(item) || Object.keys(item).length !== 2)
-      throw new InsertFailure(InsertMessage.EXPECTING_SERIES_NAME);
-    const [first, second] = Object.entries(item) as [[string, unknown], [string, unknown]];
-    // keys are compared with strncmp(key, "points", len(key)): any prefix matches
-    if ('points'.startsWith(first[0])) {
-      const name = second[1];
-      if (!'name'.startsWith(second[0]) || !validName(name))
-        throw new InsertFailure(InsertMessage.EXPECTING_NAME_AND_POINTS);
-      out.push(readPoints(db, first[1], name));
-    } else if ('name'.startsWith(first[0])) {
-      if (!validName(first[1])) throw new InsertFailure(InsertMessage.EXPECTING_NAME_AND_POINTS);
-      if (!'points'.startsWith(second[0])) throw new InsertFailure(InsertMessage.EXPECTING_NAME_AND_POINTS);
-      out.push(readPoints(db, second[1], first[1]));
+  let item = stream.next();
+  while (isNameItem(item)) item = streamPoints(db, stream, item.text, out);
+  if (item.kind !== 'end' && item.kind !== 'map_close')
+    throw new InsertFailure(InsertMessage.EXPECTING_SERIES_NAME);
+  return out;
+}
+
+/** `INSERT_assign_by_array`: fixed maps of two, `name` and `points` in either order. */
+function streamByArray(db: TestDatabase, stream: QpackStream): ParsedSeries[] {
+  const out: ParsedSeries[] = [];
+  let item = stream.next();
+  while (isMapOfTwo(item)) {
+    let key = stream.next();
+    if (key.kind !== 'raw') throw new InsertFailure(InsertMessage.EXPECTING_NAME_AND_POINTS);
+    const early: ParsedSeries[] = [];
+    if (keyMatches(key.text, 'points')) {
+      key = streamPoints(db, stream, '', early);
+      if (key.kind !== 'raw') throw new InsertFailure(InsertMessage.EXPECTING_NAME_AND_POINTS);
+    }
+    if (!keyMatches(key.text, 'name')) throw new InsertFailure(InsertMessage.EXPECTING_NAME_AND_POINTS);
+    const name = stream.next();
+    if (!isNameItem(name)) throw new InsertFailure(InsertMessage.EXPECTING_NAME_AND_POINTS);
+    const points = early[0];
+    if (points !== undefined) {
+      out.push({ ...points, name: name.text });
+      item = stream.next();
     } else {
-      throw new InsertFailure(InsertMessage.EXPECTING_NAME_AND_POINTS);
+      const second = stream.next();
+      if (second.kind !== 'raw' || !keyMatches(second.text, 'points'))
+        throw new InsertFailure(InsertMessage.EXPECTING_NAME_AND_POINTS);
+      item = streamPoints(db, stream, name.text, out);
     }
   }
+  if (item.kind !== 'end' && item.kind !== 'array_close')
+    throw new InsertFailure(InsertMessage.EXPECTING_SERIES_NAME);
   return out;
 }
 
-/** `INSERT_assign_by_map`. */
-function byMap(db: TestDatabase, map: Record<string, unknown>): ParsedSeries[] {
+/** `siridb_insert_assign_pools`: a map or an array at the top. */
+function streamInsert(db: TestDatabase, payload: Buffer): ParsedSeries[] {
+  const stream = new QpackStream(payload);
+  const first = stream.next();
+  if (first.kind === 'map') return streamByMap(db, stream);
+  if (first.kind === 'array') return streamByArray(db, stream);
+  throw new InsertFailure(InsertMessage.EXPECTING_MAP_OR_ARRAY);
+}
+
+function validName(name: string | undefined): name is string {
+  if (name === undefined || name.length === 0) return false;
+  return Buffer.byteLength(name, 'utf8') < SERIES_NAME_LEN_MAX && !name.includes('\u0000');
+}
+
+/**
+ * Names cut at their first NUL, as the server stores them. A name that is empty once cut (it
+ * starts with NUL) stops the server: the series before it are stored, that one and those after it
+ * are not, and the insert is never answered.
+ */
+function cutNames(series: ParsedSeries[]): { series: ParsedSeries[]; unanswered: boolean } {
   const out: ParsedSeries[] = [];
-  for (const [name, points] of Object.entries(map)) {
-    if (!validName(name)) throw new InsertFailure(InsertMessage.EXPECTING_SERIES_NAME);
-    out.push(readPoints(db, points, name));
+  for (const entry of series) {
+    if (!entry.name.includes('\u0000')) {
+      out.push(entry);
+      continue;
+    }
+    const name = cutAtNul(entry.name);
+    if (name.length === 0) return { series: out, unanswered: true };
+    out.push({ ...entry, name });
   }
-  return out;
+  return { series: out, unanswered: false };
 }
 
-/** Validates an insert payload; `{ ok: false, message }` is answered with 66. */
+/**
+ * Validates an insert payload; `{ ok: false, message }` is answered with 66. The common shapes are
+ * read straight from the bytes; anything else is read item by item as the server reads it.
+ */
 export function validateInsert(
   db: TestDatabase,
   payload: Buffer,
 ): ValidInsert | { readonly ok: false; readonly message: string } {
   const fast = payload.length === 0 ? undefined : readCommonInsert(payload, db.precision);
-  if (fast !== undefined) return { ok: true, count: fast.count, series: fast.series };
-  let data: unknown;
+  if (fast !== undefined) return { ok: true, count: fast.count, series: fast.series, unanswered: false };
   try {
-    data = payload.length === 0 ? undefined : decodeQpack(payload, { floats: 'wrap', int64: 'auto' });
-  } catch {
-    // undecodable: the server reads tokens until it fails; what it says depends on the first byte
-    const first = payload[0] ?? 0;
-    const container = (first >= 0xed && first <= 0xf8) || first === 0xfc || first === 0xfd;
-    return {
-      ok: false,
-      message: container ? InsertMessage.EXPECTING_SERIES_NAME : InsertMessage.EXPECTING_MAP_OR_ARRAY,
-    };
-  }
-  try {
-    let series: ParsedSeries[];
-    if (Array.isArray(data)) series = byArray(db, data);
-    else if (isMap(data)) series = byMap(db, data);
-    else throw new InsertFailure(InsertMessage.EXPECTING_MAP_OR_ARRAY);
+    const parsed = streamInsert(db, payload);
     let count = 0;
-    for (const entry of series) count += entry.ts.length;
-    return { ok: true, count, series };
+    for (const entry of parsed) count += entry.ts.length;
+    const { series, unanswered } = cutNames(parsed);
+    return { ok: true, count, series, unanswered };
   } catch (error) {
     if (error instanceof InsertFailure) return { ok: false, message: error.message };
     throw error;
@@ -212,6 +246,7 @@ export function applyInsert(db: TestDatabase, insert: ValidInsert): void {
       // the type of a new series is that of its first point
       series = new TestSeries(entry.name, entry.type);
       db.series.set(entry.name, series);
+      assignSeriesId(db, series);
     }
     const type = series.type;
     if (types === undefined && entry.type === type) {
@@ -545,7 +580,8 @@ class CommonInsertReader {
     }
     if (tp <= QP_RAW32) {
       const text = this.text();
-      if (text === undefined) return undefined;
+      // text with a NUL is cut by the general path
+      if (text === undefined || text.includes('\u0000')) return undefined;
       this.type = 'string';
       return text;
     }

@@ -1,7 +1,7 @@
 /**
  * `alter user 'name' set password | name '…'` and `alter database set drop_threshold |
- * list_limit | select_points_limit <value>`; the other `alter` forms (timezone, expiration, groups,
- * series tags, servers) parse but are not implemented (docs/protocols/siridb.md §12, §13).
+ * list_limit | select_points_limit | timezone <value>`; the other `alter` forms (expiration,
+ * groups, series tags, servers) parse but are not implemented (docs/protocols/siridb.md §12, §13).
  * @internal
  */
 
@@ -27,8 +27,7 @@ function alterDatabase(cursor: QueryCursor, start: number): Statement {
   const setting = cursor.require(cursor.oneOf(DATABASE_SETTINGS));
   switch (setting) {
     case 'drop_threshold': {
-      const number =
-        cursor.kind('integer', Label.number) ?? cursor.require(cursor.kind('float', Label.number));
+      const number = cursor.require(cursor.kind('float', Label.float));
       return { kind: 'alter_database', setting, value: Number(number.text) };
     }
     case 'list_limit':
@@ -36,11 +35,10 @@ function alterDatabase(cursor: QueryCursor, start: number): Statement {
       return {
         kind: 'alter_database',
         setting,
-        value: BigInt(cursor.require(cursor.kind('integer', Label.integer)).text),
+        value: BigInt(cursor.require(cursor.kind('integer', Label.unsignedInteger)).text),
       };
     case 'timezone':
-      quoted(cursor);
-      return unimplemented(cursor, start, 'alter');
+      return { kind: 'alter_database', setting, value: quoted(cursor) };
     default:
       timeExpression(cursor);
       return unimplemented(cursor, start, 'alter');
@@ -62,7 +60,7 @@ function serverSetting(cursor: QueryCursor, single: boolean): void {
       quoted(cursor);
       return;
     default:
-      cursor.require(cursor.kind('integer', Label.integer));
+      cursor.require(cursor.kind('integer', Label.unsignedInteger));
   }
 }
 

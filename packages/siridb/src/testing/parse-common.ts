@@ -3,19 +3,27 @@
  * the test server parses but does not implement.
  * @internal
  */
+
+import { columnOrder } from './property-order.js';
 import type { AccessRight, UnimplementedStatement } from './query-ast.js';
 import type { QueryCursor } from './query-cursor.js';
 import { unquote } from './query-lexer.js';
 import { Label, type PropertyTable } from './query-vocabulary.js';
 
-/** A required quoted string, quotes removed. */
-export function quoted(cursor: QueryCursor, label: string = Label.string): string {
-  return unquote(cursor.require(cursor.kind('string', label)).text);
+/** A required string in single or double quotes, quotes removed. */
+export function quoted(cursor: QueryCursor): string {
+  return unquote(cursor.require(cursor.kind('string', Label.string)).text);
 }
 
 /** A required `` `name` `` (group or tag). */
 export function graveName(cursor: QueryCursor): string {
   return unquote(cursor.require(cursor.kind('grave', Label.groupOrTag)).text);
+}
+
+/** A server: its uuid, or its name in quotes. */
+export function serverName(cursor: QueryCursor): string {
+  const uuid = cursor.kind('uuid', Label.uuid);
+  return uuid === undefined ? quoted(cursor) : uuid.text;
 }
 
 /** `true` or `false`. */
@@ -25,7 +33,7 @@ export function booleanWord(cursor: QueryCursor): boolean {
 
 /** Columns to list (`name, length, …`), if any are given. */
 export function optionalColumns(cursor: QueryCursor, properties: PropertyTable): string[] | undefined {
-  const names = Object.keys(properties);
+  const names = columnOrder(properties);
   const first = cursor.oneOf(names);
   if (first === undefined) return undefined;
   const columns = [first];

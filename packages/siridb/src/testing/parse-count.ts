@@ -1,18 +1,18 @@
 /**
  * `count series [length] …`, `count users`, `count servers [received_points | selected_points]`,
  * `count pools | groups | tags | shards [size]`, each with an optional `where`
- * (docs/protocols/siridb.md §13). A `where` is implemented for series and users only.
+ * (docs/protocols/siridb.md §13).
  * @internal
  */
 
-import { unimplemented } from './parse-common.js';
 import { optionalSeriesMatch } from './parse-series-match.js';
 import { optionalWhere } from './parse-where.js';
-import type { CountStatement, UnimplementedStatement } from './query-ast.js';
+import type { CountStatement } from './query-ast.js';
 import type { QueryCursor } from './query-cursor.js';
 import {
   GROUP_PROPERTIES,
   POOL_PROPERTIES,
+  type PropertyTable,
   SERIES_PROPERTIES,
   SERVER_PROPERTIES,
   SHARD_PROPERTIES,
@@ -20,41 +20,40 @@ import {
   USER_PROPERTIES,
 } from './query-vocabulary.js';
 
-const COUNT_TARGETS = ['series', 'users', 'servers', 'pools', 'groups', 'tags', 'shards'] as const;
+// in the order they are tried (a syntax error lists them so)
+const COUNT_TARGETS = ['groups', 'pools', 'series', 'servers', 'shards', 'users', 'tags'] as const;
 
-function countSeries(cursor: QueryCursor): CountStatement {
-  const target = cursor.word('length') ? 'series_length' : 'series';
-  const match = optionalSeriesMatch(cursor);
-  return { kind: 'count', target, match, where: optionalWhere(cursor, SERIES_PROPERTIES) };
-}
+/** The `where` properties of each target. */
+const WHERE_TABLES: Readonly<Record<(typeof COUNT_TARGETS)[number], PropertyTable>> = {
+  series: SERIES_PROPERTIES,
+  users: USER_PROPERTIES,
+  servers: SERVER_PROPERTIES,
+  pools: POOL_PROPERTIES,
+  groups: GROUP_PROPERTIES,
+  tags: TAG_PROPERTIES,
+  shards: SHARD_PROPERTIES,
+};
 
-/** The rest of a `count` statement that started at `start`. */
-export function countStatement(cursor: QueryCursor, start: number): CountStatement | UnimplementedStatement {
-  const target = cursor.require(cursor.oneOf(COUNT_TARGETS));
+/** What `count <target>` counts, with its optional second word. */
+function counted(cursor: QueryCursor, target: (typeof COUNT_TARGETS)[number]): CountStatement['target'] {
   switch (target) {
     case 'series':
-      return countSeries(cursor);
-    case 'users':
-      return { kind: 'count', target, match: undefined, where: optionalWhere(cursor, USER_PROPERTIES) };
+      return cursor.word('length') ? 'series_length' : 'series';
+    case 'servers': {
+      const points = cursor.oneOf(['received_points', 'selected_points']);
+      return points === undefined ? target : `servers_${points}`;
+    }
     case 'shards':
-      cursor.word('size');
-      optionalWhere(cursor, SHARD_PROPERTIES);
-      return unimplemented(cursor, start, 'count');
+      return cursor.word('size') ? 'shards_size' : 'shards';
     default:
-      break;
+      return target;
   }
-  let counted: CountStatement['target'] = target;
-  let where: CountStatement['where'];
-  if (target === 'servers') {
-    const points = cursor.oneOf(['received_points', 'selected_points']);
-    if (points !== undefined) counted = `servers_${points}`;
-    where = optionalWhere(cursor, SERVER_PROPERTIES);
-  } else {
-    where = optionalWhere(
-      cursor,
-      { pools: POOL_PROPERTIES, groups: GROUP_PROPERTIES, tags: TAG_PROPERTIES }[target],
-    );
-  }
-  if (where !== undefined) return unimplemented(cursor, start, 'count');
-  return { kind: 'count', target: counted, match: undefined, where: undefined };
+}
+
+/** The rest of a `count` statement. */
+export function countStatement(cursor: QueryCursor): CountStatement {
+  const target = cursor.require(cursor.oneOf(COUNT_TARGETS));
+  const what = counted(cursor, target);
+  const match = target === 'series' ? optionalSeriesMatch(cursor) : undefined;
+  return { kind: 'count', target: what, match, where: optionalWhere(cursor, WHERE_TABLES[target]) };
 }

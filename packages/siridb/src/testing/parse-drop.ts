@@ -5,7 +5,7 @@
  * @internal
  */
 
-import { booleanWord, graveName, quoted, unimplemented } from './parse-common.js';
+import { booleanWord, graveName, quoted, serverName, unimplemented } from './parse-common.js';
 import { optionalSeriesMatch } from './parse-series-match.js';
 import { optionalWhere } from './parse-where.js';
 import type { Statement } from './query-ast.js';
@@ -21,24 +21,24 @@ function ignoreThreshold(cursor: QueryCursor): boolean {
 
 /** The rest of a `drop` statement that started at `start`. */
 export function dropStatement(cursor: QueryCursor, start: number): Statement {
-  switch (cursor.require(cursor.oneOf(['series', 'user', 'group', 'tag', 'server', 'shards']))) {
+  switch (cursor.require(cursor.oneOf(['group', 'tag', 'series', 'shards', 'server', 'user']))) {
+    case 'group':
+    case 'tag':
+      graveName(cursor);
+      return unimplemented(cursor, start, 'drop');
     case 'series': {
       const match = optionalSeriesMatch(cursor);
       const where = optionalWhere(cursor, SERIES_PROPERTIES);
       return { kind: 'drop_series', match, where, ignoreThreshold: ignoreThreshold(cursor) };
     }
-    case 'user':
-      return { kind: 'drop_user', name: quoted(cursor) };
-    case 'group':
-    case 'tag':
-      graveName(cursor);
-      return unimplemented(cursor, start, 'drop');
-    case 'server':
-      quoted(cursor);
-      return unimplemented(cursor, start, 'drop');
-    default:
+    case 'shards':
       optionalWhere(cursor, SHARD_PROPERTIES);
       ignoreThreshold(cursor);
       return unimplemented(cursor, start, 'drop');
+    case 'server':
+      serverName(cursor);
+      return unimplemented(cursor, start, 'drop');
+    default:
+      return { kind: 'drop_user', name: quoted(cursor) };
   }
 }

@@ -19,32 +19,54 @@ import type {
 } from './query-ast.js';
 import type { QueryCursor } from './query-cursor.js';
 import { unquote } from './query-lexer.js';
-import { FILTER_OPERATORS, FUNCTION_WORDS, Label, REDUCERS, SERIES_PROPERTIES } from './query-vocabulary.js';
+import {
+  FILTER_OPERATORS,
+  FUNCTION_WORDS,
+  Label,
+  LIMIT_REDUCERS,
+  SERIES_PROPERTIES,
+} from './query-vocabulary.js';
 
-/** A number, `inf` or `nan` after an optional minus sign. */
-function numberOperand(cursor: QueryCursor, negative: boolean): FilterOperand | undefined {
-  const sign = negative ? -1 : 1;
-  const integer = cursor.kind('integer', Label.integer);
-  if (integer !== undefined) {
-    const value = BigInt(integer.text);
-    return { kind: 'integer', value: negative ? -value : value };
-  }
-  const float = cursor.kind('float', Label.float);
-  if (float !== undefined) return { kind: 'float', value: sign * Number(float.text) };
-  if (cursor.word('inf')) return { kind: 'float', value: sign * Number.POSITIVE_INFINITY };
-  if (!negative && cursor.word('nan')) return { kind: 'float', value: Number.NaN };
-  return undefined;
-}
+/** The alternatives of a filter's operand, each reading one kind of value. */
+const FILTER_OPERANDS: readonly ((cursor: QueryCursor) => FilterOperand | undefined)[] = [
+  (cursor) => {
+    const text = cursor.kind('string', Label.string);
+    return text === undefined ? undefined : { kind: 'string', value: unquote(text.text) };
+  },
+  (cursor) => {
+    const integer = cursor.signedInteger();
+    return integer === undefined ? undefined : { kind: 'integer', value: BigInt(integer.text) };
+  },
+  (cursor) => {
+    const float = cursor.kind('float', Label.float);
+    return float === undefined ? undefined : { kind: 'float', value: Number(float.text) };
+  },
+  (cursor) => {
+    const regex = cursor.regex(Label.regex);
+    return regex === undefined
+      ? undefined
+      : { kind: 'regex', pattern: regex.pattern, ignoreCase: regex.ignoreCase };
+  },
+  (cursor) => (cursor.word('nan') ? { kind: 'float', value: Number.NaN } : undefined),
+  (cursor) => (cursor.word('inf') ? { kind: 'float', value: Number.POSITIVE_INFINITY } : undefined),
+  (cursor) =>
+    cursor.symbol('-') && cursor.word('inf') ? { kind: 'float', value: Number.NEGATIVE_INFINITY } : undefined,
+];
 
+/** A filter's operand: every alternative is tried and the longest match wins (`1.5` is a float). */
 function filterOperand(cursor: QueryCursor): FilterOperand {
-  const text = cursor.kind('string', Label.string);
-  if (text !== undefined) return { kind: 'string', value: unquote(text.text) };
-  const regex = cursor.regex(Label.regex);
-  if (regex !== undefined) return { kind: 'regex', pattern: regex.pattern, ignoreCase: regex.ignoreCase };
-  const number = numberOperand(cursor, false);
-  if (number !== undefined) return number;
-  cursor.require(cursor.symbol('-'));
-  return cursor.require(numberOperand(cursor, true));
+  const start = cursor.mark();
+  let best: { operand: FilterOperand; end: number } | undefined;
+  for (const read of FILTER_OPERANDS) {
+    const operand = read(cursor);
+    if (operand !== undefined && (best === undefined || cursor.lastEnd > best.end)) {
+      best = { operand, end: cursor.lastEnd };
+    }
+    cursor.reset(start);
+  }
+  const found = cursor.require(best);
+  cursor.reset(found.end);
+  return found.operand;
 }
 
 /** The arguments and closing parenthesis of the function `name`. */
@@ -59,13 +81,13 @@ function functionBody(cursor: QueryCursor, name: string): SelectFunction {
       return { kind: 'derivative', span, groupBy };
     }
     case 'filter': {
-      const operator = cursor.oneOfSymbols(FILTER_OPERATORS) ?? '==';
+      const operator = cursor.tokens(FILTER_OPERATORS) ?? '==';
       return { kind: 'filter', operator, operand: filterOperand(cursor) };
     }
     case 'limit': {
       const count = integerExpression(cursor);
       cursor.require(cursor.symbol(','));
-      return { kind: 'limit', count, reducer: cursor.require(cursor.oneOf(REDUCERS)) };
+      return { kind: 'limit', count, reducer: cursor.require(cursor.oneOf(LIMIT_REDUCERS)) };
     }
     case 'offset':
       return { kind: 'offset', span: timeExpression(cursor) };
@@ -95,21 +117,16 @@ export function functionChain(cursor: QueryCursor): SelectFunction[] {
   return chain;
 }
 
+/** A chain with an optional `prefix "…"` and then an optional `suffix "…"`. */
 function selectColumn(cursor: QueryCursor): SelectColumn {
   const chain = functionChain(cursor);
-  let prefix: string | undefined;
-  let suffix: string | undefined;
-  for (;;) {
-    const open = [...(prefix === undefined ? ['prefix'] : []), ...(suffix === undefined ? ['suffix'] : [])];
-    const word = cursor.oneOf(open);
-    if (word === undefined) return { chain, prefix, suffix };
-    if (word === 'prefix') prefix = quoted(cursor);
-    else suffix = quoted(cursor);
-  }
+  const prefix = cursor.word('prefix') ? quoted(cursor) : undefined;
+  const suffix = cursor.word('suffix') ? quoted(cursor) : undefined;
+  return { chain, prefix, suffix };
 }
 
 function range(cursor: QueryCursor): SelectRange | undefined {
-  switch (cursor.oneOf(['after', 'before', 'between', 'head', 'tail'])) {
+  switch (cursor.oneOf(['after', 'between', 'before', 'tail', 'head'])) {
     case 'after':
       return { kind: 'after', at: timeExpression(cursor) };
     case 'before':

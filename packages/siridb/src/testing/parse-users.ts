@@ -21,7 +21,7 @@ function accessList(cursor: QueryCursor): string[] {
 
 /** The rest of a `create` statement that started at `start`. */
 export function createStatement(cursor: QueryCursor, start: number): Statement {
-  if (cursor.require(cursor.oneOf(['user', 'group'])) === 'group') {
+  if (cursor.require(cursor.oneOf(['group', 'user'])) === 'group') {
     graveName(cursor);
     cursor.require(cursor.word('for'));
     cursor.require(cursor.regex(Label.regex));

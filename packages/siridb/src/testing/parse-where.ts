@@ -5,22 +5,17 @@
  * @internal
  */
 
+import { quoted } from './parse-common.js';
 import { integerExpression, timeExpression } from './parse-expression.js';
+import { whereOrder } from './property-order.js';
 import type { Condition, WhereValue } from './query-ast.js';
 import type { QueryCursor } from './query-cursor.js';
-import { unquote } from './query-lexer.js';
-import {
-  KEYWORD_VALUES,
-  Label,
-  operatorsFor,
-  type PropertyTable,
-  type ValueKind,
-} from './query-vocabulary.js';
+import { KEYWORD_VALUES, operatorsFor, type PropertyTable, type ValueKind } from './query-vocabulary.js';
 
 function value(cursor: QueryCursor, kind: ValueKind): WhereValue {
   switch (kind) {
     case 'string':
-      return { kind: 'string', value: unquote(cursor.require(cursor.kind('string', Label.string)).text) };
+      return { kind: 'string', value: quoted(cursor) };
     case 'integer':
       return { kind: 'integer', expression: integerExpression(cursor) };
     case 'time':
@@ -30,32 +25,63 @@ function value(cursor: QueryCursor, kind: ValueKind): WhereValue {
   }
 }
 
-function comparison(cursor: QueryCursor, properties: PropertyTable): Condition {
-  if (cursor.symbol('(')) {
-    const inner = cursor.nested(() => condition(cursor, properties));
+/** Parentheses nested deeper than this are refused once the query has parsed. */
+const MAX_WHERE_PARENTHESES = 5;
+
+/** Where a condition is: its nesting as the parser counts it, and its depth in parentheses. */
+interface Level {
+  readonly depth: number;
+  readonly parentheses: number;
+}
+
+function comparison(cursor: QueryCursor, properties: PropertyTable, level: Level): Condition {
+  const property = cursor.oneOf(whereOrder(properties));
+  if (property === undefined) {
+    cursor.require(cursor.symbol('('));
+    cursor.enterFrame(level.depth + 1);
+    const parentheses = level.parentheses + 1;
+    if (parentheses > MAX_WHERE_PARENTHESES) cursor.defer("Max depth reached in 'where' expression!");
+    const inner = condition(cursor, properties, { depth: level.depth + 1, parentheses });
     cursor.require(cursor.symbol(')'));
     return inner;
   }
-  const property = cursor.require(cursor.oneOf(Object.keys(properties)));
   const kind = properties[property] as ValueKind;
-  const operator = cursor.require(cursor.oneOfSymbols(operatorsFor(kind)));
+  const operator = cursor.require(cursor.tokens(operatorsFor(kind)));
   return { kind: 'compare', property, operator, value: value(cursor, kind) };
 }
 
-function conjunction(cursor: QueryCursor, properties: PropertyTable): Condition {
-  const items = [comparison(cursor, properties)];
-  while (cursor.word('and')) items.push(comparison(cursor, properties));
-  return items.length === 1 ? (items[0] as Condition) : { kind: 'and', items };
+/** Joins comparisons: `and` binds before `or`. */
+function join(items: readonly Condition[], operators: readonly ('and' | 'or')[]): Condition {
+  const alternatives: Condition[] = [];
+  let all: Condition[] = [items[0] as Condition];
+  operators.forEach((operator, index) => {
+    const next = items[index + 1] as Condition;
+    if (operator === 'and') {
+      all.push(next);
+      return;
+    }
+    alternatives.push(all.length === 1 ? (all[0] as Condition) : { kind: 'and', items: all });
+    all = [next];
+  });
+  alternatives.push(all.length === 1 ? (all[0] as Condition) : { kind: 'and', items: all });
+  return alternatives.length === 1 ? (alternatives[0] as Condition) : { kind: 'or', items: alternatives };
 }
 
-/** The condition after `where`. */
-export function condition(cursor: QueryCursor, properties: PropertyTable): Condition {
-  const items = [conjunction(cursor, properties)];
-  while (cursor.word('or')) items.push(conjunction(cursor, properties));
-  return items.length === 1 ? (items[0] as Condition) : { kind: 'or', items };
+/** Comparisons joined by `and` / `or`; each comparison right of one is one level deeper. */
+function condition(cursor: QueryCursor, properties: PropertyTable, level: Level): Condition {
+  const items = [comparison(cursor, properties, level)];
+  const operators: ('and' | 'or')[] = [];
+  for (;;) {
+    const operator = cursor.oneOf(['and', 'or'] as const);
+    if (operator === undefined) return join(items, operators);
+    operators.push(operator);
+    const depth = level.depth + operators.length;
+    cursor.enterFrame(depth);
+    items.push(comparison(cursor, properties, { depth, parentheses: level.parentheses }));
+  }
 }
 
 /** `where <condition>` if it comes next. */
 export function optionalWhere(cursor: QueryCursor, properties: PropertyTable): Condition | undefined {
-  return cursor.word('where') ? condition(cursor, properties) : undefined;
+  return cursor.word('where') ? condition(cursor, properties, { depth: 0, parentheses: 0 }) : undefined;
 }

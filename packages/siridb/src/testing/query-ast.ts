@@ -137,11 +137,10 @@ export interface SelectStatement {
 
 export interface ListStatement {
   readonly kind: 'list';
-  readonly target: 'series' | 'users' | 'servers' | 'pools' | 'groups' | 'tags';
+  readonly target: 'series' | 'users' | 'servers' | 'pools' | 'groups' | 'tags' | 'shards';
   readonly columns: readonly string[] | undefined;
   /** Series only. */
   readonly match: SeriesMatch | undefined;
-  /** Series and users only (a `where` on other targets is not implemented). */
   readonly where: Condition | undefined;
   readonly limit: Expression | undefined;
 }
@@ -157,7 +156,9 @@ export interface CountStatement {
     | 'servers_selected_points'
     | 'pools'
     | 'groups'
-    | 'tags';
+    | 'tags'
+    | 'shards'
+    | 'shards_size';
   readonly match: SeriesMatch | undefined;
   readonly where: Condition | undefined;
 }
@@ -200,7 +201,9 @@ export type AlterDatabaseStatement =
       readonly kind: 'alter_database';
       readonly setting: 'list_limit' | 'select_points_limit';
       readonly value: bigint;
-    };
+    }
+  /** The time zone name as written (quotes removed). */
+  | { readonly kind: 'alter_database'; readonly setting: 'timezone'; readonly value: string };
 
 export interface AccessStatement {
   readonly kind: 'grant' | 'revoke';
@@ -209,6 +212,12 @@ export interface AccessStatement {
   readonly user: string;
   /** `grant … to user 'x' set password 'y'`. */
   readonly password: string | undefined;
+}
+
+/** `help [topic …]`: `topic` joins the words with `_` (`list_series`), empty for a bare `help`. */
+export interface HelpStatement {
+  readonly kind: 'help';
+  readonly topic: string;
 }
 
 export interface CalcStatement {
@@ -249,6 +258,7 @@ export type Statement =
   | AlterDatabaseStatement
   | AccessStatement
   | CalcStatement
+  | HelpStatement
   | UnimplementedStatement;
 
 /** A whole query: an optional `timeit` and an optional statement (an empty query is valid). */

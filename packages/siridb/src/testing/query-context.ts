@@ -34,7 +34,11 @@ export class QueryContext {
   constructor(env: QueryEnvironment) {
     this.env = env;
     this.db = env.db;
-    this.time = { precision: env.db.precision, now: nowInPrecision(env.nowMs, env.db.precision) };
+    this.time = {
+      precision: env.db.precision,
+      now: nowInPrecision(env.nowMs, env.db.precision),
+      timezone: env.db.timezone,
+    };
   }
 
   /** Throws the 69 answer unless the user has every right in `bits`. */

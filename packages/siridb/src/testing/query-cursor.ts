@@ -1,68 +1,90 @@
 /**
- * The parser's position in a query. Every failed attempt to match a token records what was
+ * The parser's position in a query. Every failed attempt to match a terminal records what was
  * expected at that point; a syntax error then reports the furthest point reached and everything
- * expected there, as `Query error at position N. Expecting a, b or c` (docs/protocols/siridb.md
- * §6.3), N being a UTF-8 byte offset.
+ * expected there in the order it was tried, as `Query error at position N. Expecting a, b or c`
+ * (docs/protocols/siridb.md §6.3), N being a UTF-8 byte offset. Some terminals have no name in
+ * those messages (grave-quoted names, series regular expressions, unsigned integers, comments):
+ * they are tried and counted, but not listed.
  * @internal
  */
 import {
+  keywordAt,
+  matchTerminal,
   type RegexLiteral,
   readRegex,
-  readSignedInteger,
-  readToken,
+  skipSpace,
   type Token,
   type TokenKind,
 } from './query-lexer.js';
+import { isUnnamed, Label } from './query-vocabulary.js';
 
-/** Deepest nesting of parentheses accepted; deeper queries are refused before recursion gets risky. */
-export const MAX_NESTING_DEPTH = 500;
+/**
+ * Deepest nesting the parser follows. Nesting is counted as the server counts it: within one
+ * expression, condition or series match, each parenthesis and each operand to the right of an
+ * operator goes one level deeper (the server parses `a + b + c` as `a + (b + c)`).
+ */
+export const MAX_RECURSION_DEPTH = 500;
+
+/** What the server answers when the nesting goes deeper, whatever else is wrong with the query. */
+export const RECURSION_MESSAGE = 'Memory allocation error or maximum recursion depth reached.';
 
 /** A query is not valid; `message` is the full answer text. */
 export class QuerySyntaxError extends Error {}
 
-function joinAlternatives(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+/**
+ * `a, b or c`, as the server joins them: unnamed entries are skipped, but only the very last
+ * entry of the list gets `or`, so a list that ends with an unnamed entry has no `or` at all.
+ */
+function joinExpected(labels: readonly string[]): string {
+  let out = '';
+  let printed = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i] as string;
+    if (isUnnamed(label)) continue;
+    if (printed++ === 0) out += label;
+    else out += i === labels.length - 1 ? ` or ${label}` : `, ${label}`;
+  }
+  return out;
+}
+
+/** `symbols` as one alternative: the longest first (ties keep their order), shown space-separated. */
+function byLength<T extends string>(symbols: readonly T[]): T[] {
+  return [...symbols].sort((a, b) => b.length - a.length);
 }
 
 export class QueryCursor {
   readonly text: string;
-  #token: Token;
-  #lastEnd = 0;
+  #pos = 0;
   #furthest = -1;
   readonly #expected: string[] = [];
-  #depth = 0;
+  #deferred: string | undefined;
 
   constructor(text: string) {
     this.text = text;
-    this.#token = readToken(text, 0);
   }
 
-  /** The current (not yet consumed) token. */
-  get token(): Token {
-    return this.#token;
+  /** Where the next terminal is tried: after any white space. */
+  get position(): number {
+    return skipSpace(this.text, this.#pos);
   }
 
-  /** Index just past the last consumed token. */
+  /** Index just past the last consumed terminal. */
   get lastEnd(): number {
-    return this.#lastEnd;
+    return this.#pos;
   }
 
-  #moveTo(index: number): void {
-    this.#lastEnd = index;
-    this.#token = readToken(this.text, index);
+  /** The current position, to come back to with {@link reset}. */
+  mark(): number {
+    return this.#pos;
   }
 
-  /** Consumes the current token. */
-  take(): Token {
-    const current = this.#token;
-    this.#moveTo(current.end);
-    return current;
+  /** Goes back to a {@link mark}; what was expected on the way is kept. */
+  reset(mark: number): void {
+    this.#pos = mark;
   }
 
-  /** Notes that `label` would have been accepted at the current token. */
-  #expect(label: string): void {
-    const at = this.#token.start;
+  /** Notes that `label` would have been accepted at `at`. */
+  #expect(at: number, label: string): void {
     if (at > this.#furthest) {
       this.#furthest = at;
       this.#expected.length = 0;
@@ -70,81 +92,103 @@ export class QueryCursor {
     if (at === this.#furthest && !this.#expected.includes(label)) this.#expected.push(label);
   }
 
-  /** Consumes the keyword `word` if it is next. */
+  #take(kind: TokenKind, start: number, end: number): Token {
+    this.#pos = end;
+    return { kind, text: this.text.slice(start, end), start, end };
+  }
+
+  /** Consumes the keyword `word` if it is next (a whole run of `a-z` and `_`). */
   word(word: string): boolean {
-    if (this.#token.kind === 'word' && this.#token.text === word) {
-      this.take();
+    const at = this.position;
+    if (keywordAt(this.text, at) === word) {
+      this.#pos = at + word.length;
       return true;
     }
-    this.#expect(word);
+    this.#expect(at, word);
     return false;
   }
 
-  /** Consumes and returns the next word if it is one of `words`. */
+  /** Consumes and returns the next keyword if it is one of `words`, tried in that order. */
   oneOf<T extends string>(words: readonly T[]): T | undefined {
-    const current = this.#token;
-    if (current.kind === 'word' && (words as readonly string[]).includes(current.text)) {
-      this.take();
-      return current.text as T;
+    const at = this.position;
+    const found = keywordAt(this.text, at);
+    for (const word of words) {
+      if (word === found) {
+        this.#pos = at + word.length;
+        return word;
+      }
+      this.#expect(at, word);
     }
-    for (const word of words) this.#expect(word);
     return undefined;
   }
 
-  /** Consumes the symbol `symbol` if it is next. */
+  /** Consumes the literal `symbol` if the text continues with it. */
   symbol(symbol: string): boolean {
-    if (this.#token.kind === 'symbol' && this.#token.text === symbol) {
-      this.take();
+    const at = this.position;
+    if (this.text.startsWith(symbol, at)) {
+      this.#pos = at + symbol.length;
       return true;
     }
-    this.#expect(symbol);
+    this.#expect(at, symbol);
     return false;
   }
 
-  /** Consumes and returns the next symbol if it is one of `symbols`. */
-  oneOfSymbols<T extends string>(symbols: readonly T[]): T | undefined {
-    const current = this.#token;
-    if (current.kind === 'symbol' && (symbols as readonly string[]).includes(current.text)) {
-      this.take();
-      return current.text as T;
-    }
-    for (const symbol of symbols) this.#expect(symbol);
-    return undefined;
-  }
-
-  /** Consumes the next token if it is of `kind`; `label` names it in syntax errors. */
-  kind(kind: TokenKind, label: string): Token | undefined {
-    if (this.#token.kind === kind) return this.take();
-    this.#expect(label);
-    return undefined;
-  }
-
-  /** Consumes an integer, which may have a sign right before its digits where an operand is expected. */
-  signedInteger(label: string): Token | undefined {
-    const current = this.#token;
-    if (current.kind === 'integer') return this.take();
-    if (current.kind === 'symbol' && (current.text === '-' || current.text === '+')) {
-      const signed = readSignedInteger(this.text, current.start);
-      if (signed !== undefined) {
-        this.#moveTo(signed.end);
-        return signed;
+  /**
+   * Consumes one of `symbols` taken as a single alternative (an operator set): the longest that
+   * matches; a syntax error names the set as one entry, `== != < >`.
+   */
+  tokens<T extends string>(symbols: readonly T[]): T | undefined {
+    const at = this.position;
+    const ordered = byLength(symbols);
+    for (const symbol of ordered) {
+      if (this.text.startsWith(symbol, at)) {
+        this.#pos = at + symbol.length;
+        return symbol;
       }
     }
-    this.#expect(label);
+    this.#expect(at, ordered.join(' '));
     return undefined;
+  }
+
+  /**
+   * Consumes a terminal of `kind` if one starts here; `label` names it in syntax errors. A
+   * `string` is two alternatives, single-quoted and double-quoted, named as such.
+   */
+  kind(kind: TokenKind, label: string): Token | undefined {
+    const at = this.position;
+    if (kind === 'string') return this.#quoted(at);
+    const end = matchTerminal(kind, this.text, at);
+    if (end !== undefined) return this.#take(kind, at, end);
+    this.#expect(at, label);
+    return undefined;
+  }
+
+  #quoted(at: number): Token | undefined {
+    for (const [kind, label] of [
+      ['single', Label.singleQuoted],
+      ['double', Label.doubleQuoted],
+    ] as const) {
+      const end = matchTerminal(kind, this.text, at);
+      if (end !== undefined) return this.#take('string', at, end);
+      this.#expect(at, label);
+    }
+    return undefined;
+  }
+
+  /** Consumes an integer that may have a sign right before its digits (`-1`, `+2`). */
+  signedInteger(label: string = Label.integer): Token | undefined {
+    return this.kind('signed', label);
   }
 
   /** Consumes a regular expression literal if one starts here. */
   regex(label: string): RegexLiteral | undefined {
-    const current = this.#token;
-    if (current.kind === 'symbol' && current.text === '/') {
-      const literal = readRegex(this.text, current.start);
-      if (literal !== undefined) {
-        this.#moveTo(literal.end);
-        return literal;
-      }
+    const at = this.position;
+    const literal = readRegex(this.text, at);
+    if (literal !== undefined) {
+      this.#pos = literal.end;
+      return literal;
     }
-    this.#expect(label);
+    this.#expect(at, label);
     return undefined;
   }
 
@@ -156,25 +200,25 @@ export class QueryCursor {
 
   /** Fails the parse with what was expected at the furthest point. */
   fail(): never {
-    const at = this.#furthest >= 0 ? this.#furthest : this.#token.start;
+    const at = this.#furthest >= 0 ? this.#furthest : this.position;
     throw new QuerySyntaxError(
-      `Query error at position ${this.#bytes(at)}. Expecting ${joinAlternatives(this.#expected)}`,
+      `Query error at position ${this.#bytes(at)}. Expecting ${joinExpected(this.#expected)}`,
     );
   }
 
-  /** Parses one level of parentheses with `parse`, refusing nesting deeper than the limit. */
-  nested<T>(parse: () => T): T {
-    if (this.#depth >= MAX_NESTING_DEPTH) {
-      throw new QuerySyntaxError(
-        `Query error at position ${this.#bytes(this.#lastEnd - 1)}. Parentheses are nested deeper than ${MAX_NESTING_DEPTH} levels.`,
-      );
-    }
-    this.#depth++;
-    try {
-      return parse();
-    } finally {
-      this.#depth--;
-    }
+  /** Goes `depth` levels deep (see {@link MAX_RECURSION_DEPTH}); too deep ends the parse at once. */
+  enterFrame(depth: number): void {
+    if (depth > MAX_RECURSION_DEPTH) throw new QuerySyntaxError(RECURSION_MESSAGE);
+  }
+
+  /** Notes an error the server reports only once the query has parsed (the first one counts). */
+  defer(message: string): void {
+    this.#deferred ??= message;
+  }
+
+  /** The error noted with {@link defer}, if any. */
+  get deferred(): string | undefined {
+    return this.#deferred;
   }
 
   #bytes(index: number): number {

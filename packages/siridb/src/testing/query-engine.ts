@@ -4,14 +4,15 @@
  * docs/protocols/siridb.md §6.3, with timestamps converted to the requested precision (§6.2).
  *
  * Implemented: `select` (every function, `=>` chains, prefix/suffix, `merge as`, `where`, ranges),
- * `list` and `count` of series, users, servers, pools, groups and tags (`where` for series and
- * users only), `show`, `drop series | user`, `create | alter user`, `grant`, `revoke`,
- * `alter database set drop_threshold | list_limit | select_points_limit`, bare time expressions,
+ * `list` and `count` of series, users, servers, pools, groups, tags and shards (with `where`),
+ * `show`, `drop series | user`, `create | alter user`, `grant`, `revoke`, `alter database set
+ * drop_threshold | list_limit | select_points_limit | timezone`, `help`, bare time expressions,
  * `timeit` and the empty query. Other valid statements answer 65 ("does not support this query").
  * @internal
  */
 import { qpackFloat } from '../protocol/qpack.js';
 import { AggregateFailure } from './aggregates.js';
+import { helpText } from './help-topics.js';
 import type { Statement } from './query-ast.js';
 import { QueryContext, type QueryEnvironment } from './query-context.js';
 import { clampErrorMessage, ERR_QUERY, notImplemented, QueryFailure } from './query-failure.js';
@@ -61,6 +62,8 @@ function runStatement(context: QueryContext, statement: Statement): ResponseWrit
     case 'grant':
     case 'revoke':
       return runAccess(context, statement);
+    case 'help':
+      return new ResponseWriter().openMap().value('help').value(helpText(statement.topic));
     case 'calc': {
       const value = calcValue(context, context.timestamp(statement.expression));
       return new ResponseWriter().openMap().value('calc').value(value);

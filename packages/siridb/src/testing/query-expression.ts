@@ -13,6 +13,8 @@ export interface TimeContext {
   readonly precision: Precision;
   /** `now` in the database precision. */
   readonly now: bigint;
+  /** The database's time zone, for date strings without an offset (`NAIVE` when left out). */
+  readonly timezone?: string;
 }
 
 function apply(operator: ArithmeticOperator, left: bigint, right: bigint): bigint {
@@ -42,7 +44,7 @@ export function evaluateExpression(expression: Expression, time: TimeContext): b
     case 'now':
       return time.now;
     case 'date': {
-      const seconds = parseDateString(expression.text);
+      const seconds = parseDateString(expression.text, time.timezone);
       if (seconds < 0) throw new QueryFailure('Invalid date string.');
       return int64(BigInt(seconds) * ticksPerSecond(time.precision));
     }

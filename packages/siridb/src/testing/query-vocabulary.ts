@@ -1,25 +1,38 @@
 /**
  * Keyword tables of the query language (docs/protocols/siridb.md §13) and the names syntax errors
- * use for things that are not keywords. The order of each table is the order in which a syntax
- * error lists the words.
+ * use for things that are not keywords. Where a table is tried as alternatives, its order is the
+ * order in which a syntax error lists them, which is the server's.
  * @internal
  */
 import type { CompareOperator, ReducerName, SeriesSetOperator } from './query-ast.js';
 
-/** Names of non-keyword tokens in `Expecting …` lists. */
+/** Starts a label that a syntax error does not list (the server has no name for it). */
+const UNNAMED = '\u0000';
+
+/** Names of non-keyword terminals in `Expecting …` lists. */
 export const Label = {
-  string: '<string>',
-  seriesName: '<series name>',
-  groupOrTag: '<group or tag>',
-  regex: '<regex>',
-  integer: '<integer>',
-  float: '<float>',
-  number: '<number>',
-  duration: '<duration>',
-  date: '<date string>',
-  topic: '<help topic>',
-  end: '<end of query>',
+  singleQuoted: 'single_quote_str',
+  doubleQuoted: 'double_quote_str',
+  /** Either kind of quoted string (listed as both). */
+  string: 'string',
+  integer: 'integer',
+  float: 'float',
+  /** A duration such as `5m`. */
+  timeString: 'date/time_string',
+  regex: 'regular_expression',
+  uuid: 'uuid',
+  end: 'end_of_statement',
+  // unnamed: tried, but not listed
+  groupOrTag: '\u0000grave_str',
+  seriesRegex: '\u0000series_regex',
+  unsignedInteger: '\u0000unsigned_integer',
+  comment: '\u0000comment',
 } as const;
+
+/** Whether a label is left out of `Expecting …` lists. */
+export function isUnnamed(label: string): boolean {
+  return label.startsWith(UNNAMED);
+}
 
 /** How a property's value is written in a `where` clause. */
 export type ValueKind =
@@ -100,12 +113,12 @@ export type KeywordKind = Exclude<ValueKind, 'string' | 'integer' | 'time'>;
 
 /** The keywords of each keyword-valued kind. */
 export const KEYWORD_VALUES: Readonly<Record<KeywordKind, readonly string[]>> = {
-  series_type: ['integer', 'float', 'string'],
+  series_type: ['string', 'integer', 'float'],
   access: [
-    'full',
-    'modify',
-    'write',
     'read',
+    'write',
+    'modify',
+    'full',
     'select',
     'show',
     'list',
@@ -113,41 +126,46 @@ export const KEYWORD_VALUES: Readonly<Record<KeywordKind, readonly string[]>> = 
     'create',
     'insert',
     'drop',
-    'alter',
     'grant',
     'revoke',
+    'alter',
   ],
   boolean: ['true', 'false'],
   log_level: ['debug', 'info', 'warning', 'error', 'critical'],
   shard_type: ['number', 'log'],
 };
 
-const STRING_OPERATORS: readonly CompareOperator[] = ['==', '!=', '<', '>', '<=', '>=', '~', '!~'];
-const NUMBER_OPERATORS: readonly CompareOperator[] = ['==', '!=', '<', '>', '<=', '>='];
-const KEYWORD_OPERATORS: readonly CompareOperator[] = ['==', '!='];
+/** Comparison operators, each set tried as one alternative (a syntax error lists the set at once). */
+const STRING_OPERATORS: readonly CompareOperator[] = ['<', '>', '==', '!=', '<=', '>=', '~', '!~'];
+const NUMBER_OPERATORS: readonly CompareOperator[] = ['<', '>', '==', '!=', '<=', '>='];
+const EQUALITY_OPERATORS: readonly CompareOperator[] = ['==', '!='];
 
 /** Comparison operators a `where` clause allows for a kind of value. */
 export function operatorsFor(kind: ValueKind): readonly CompareOperator[] {
   if (kind === 'string') return STRING_OPERATORS;
-  if (kind === 'integer' || kind === 'time') return NUMBER_OPERATORS;
-  return KEYWORD_OPERATORS;
+  // access rights and log levels compare by rank
+  if (kind === 'integer' || kind === 'time' || kind === 'access' || kind === 'log_level')
+    return NUMBER_OPERATORS;
+  return EQUALITY_OPERATORS;
 }
 
 /** Operators of `filter(…)`: every comparison. */
 export const FILTER_OPERATORS: readonly CompareOperator[] = STRING_OPERATORS;
 
-/** Series set operators: symbols and their keyword spellings. */
-export const SET_OPERATORS: Readonly<Record<string, SeriesSetOperator>> = {
-  ',': 'union',
-  '|': 'union',
-  '-': 'difference',
-  '&': 'intersection',
-  '^': 'symmetric',
-  union: 'union',
-  difference: 'difference',
-  intersection: 'intersection',
-  symmetric_difference: 'symmetric',
-};
+/** Arithmetic operators of integer and time expressions, tried as one alternative. */
+export const ARITHMETIC_OPERATORS = ['+', '-', '*', '%', '/'] as const;
+
+/** Series set operators: each symbol with its keyword, in the order they are tried. */
+export const SET_OPERATORS: readonly {
+  readonly operator: SeriesSetOperator;
+  readonly symbols: readonly string[];
+  readonly word: string;
+}[] = [
+  { operator: 'union', symbols: [',', '|'], word: 'union' },
+  { operator: 'difference', symbols: ['-'], word: 'difference' },
+  { operator: 'intersection', symbols: ['&'], word: 'intersection' },
+  { operator: 'symmetric', symbols: ['^'], word: 'symmetric_difference' },
+];
 
 /** Functions that reduce points to one value per bucket. */
 export const REDUCERS: readonly ReducerName[] = [
@@ -168,16 +186,47 @@ export const REDUCERS: readonly ReducerName[] = [
   'derivative',
 ];
 
+/** The reducers `limit(n, fn)` takes. */
+export const LIMIT_REDUCERS: readonly ReducerName[] = [
+  'mean',
+  'median',
+  'median_high',
+  'median_low',
+  'sum',
+  'min',
+  'max',
+  'count',
+  'variance',
+  'pvariance',
+  'stddev',
+  'first',
+  'last',
+];
+
 /** Every word that can start a select function (after the `*` symbol). */
 export const FUNCTION_WORDS: readonly string[] = [
   'all',
-  'points',
-  ...REDUCERS,
-  'interval',
-  'timeval',
-  'filter',
-  'limit',
   'offset',
+  'limit',
+  'mean',
+  'sum',
+  'median',
+  'median_low',
+  'median_high',
+  'min',
+  'max',
+  'count',
+  'variance',
+  'pvariance',
+  'stddev',
+  'first',
+  'last',
+  'timeval',
+  'interval',
+  'difference',
+  'derivative',
+  'filter',
+  'points',
 ];
 
 /** Properties `show` knows, in the (alphabetical) order a bare `show` lists them. */
@@ -208,6 +257,47 @@ export const SHOW_PROPERTIES: readonly string[] = [
   'reindex_progress',
   'select_points_limit',
   'selected_points',
+  'server',
+  'startup_time',
+  'status',
+  'sync_progress',
+  'tee',
+  'time_precision',
+  'timezone',
+  'uptime',
+  'uuid',
+  'version',
+  'who_am_i',
+];
+
+/** The properties `show` takes, in the order they are tried. */
+export const SHOW_GRAMMAR: readonly string[] = [
+  'active_handles',
+  'active_tasks',
+  'buffer_path',
+  'buffer_size',
+  'dbname',
+  'dbpath',
+  'drop_threshold',
+  'duration_log',
+  'duration_num',
+  'fifo_files',
+  'expiration_log',
+  'expiration_num',
+  'idle_percentage',
+  'idle_time',
+  'ip_support',
+  'libuv',
+  'list_limit',
+  'log_level',
+  'max_open_files',
+  'mem_usage',
+  'open_files',
+  'pool',
+  'received_points',
+  'reindex_progress',
+  'selected_points',
+  'select_points_limit',
   'server',
   'startup_time',
   'status',

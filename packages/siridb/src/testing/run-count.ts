@@ -4,11 +4,22 @@
  * @internal
  */
 import { targetSeries } from './match-series.js';
+import { poolLookup, serverLookup, shardLookup } from './object-properties.js';
 import type { CountStatement } from './query-ast.js';
 import type { QueryContext } from './query-context.js';
 import { ResponseWriter } from './response-writer.js';
 import { Access } from './users.js';
-import { compileCondition, userProperty } from './where-filter.js';
+import { objectsWhere, type PropertyLookup, userProperty } from './where-filter.js';
+
+/** `objects` that meet the statement's `where` (all without one). */
+function matching<T>(
+  context: QueryContext,
+  statement: CountStatement,
+  objects: readonly T[],
+  lookup: (object: T) => PropertyLookup,
+): T[] {
+  return objectsWhere(context, statement.where, objects, lookup);
+}
 
 function count(context: QueryContext, statement: CountStatement): number {
   const db = context.db;
@@ -20,19 +31,26 @@ function count(context: QueryContext, statement: CountStatement): number {
         (total, series) => total + series.length,
         0,
       );
-    case 'users': {
-      if (statement.where === undefined) return db.users.length;
-      const test = compileCondition(context, statement.where);
-      return db.users.filter((user) => test(userProperty(user))).length;
-    }
+    case 'users':
+      return matching(context, statement, db.users, userProperty).length;
     case 'servers':
-    case 'pools':
-      return 1;
+      return matching(context, statement, [0], () => serverLookup(context)).length;
     case 'servers_received_points':
-      return db.receivedPoints;
+      return matching(context, statement, [0], () => serverLookup(context)).length * db.receivedPoints;
     case 'servers_selected_points':
-      return db.selectedPoints;
+      return matching(context, statement, [0], () => serverLookup(context)).length * db.selectedPoints;
+    case 'pools':
+      return matching(context, statement, [0], () => poolLookup(context)).length;
+    case 'shards':
+      return matching(context, statement, db.shards.list(), (shard) => shardLookup(context, shard)).length;
+    case 'shards_size':
+      return matching(context, statement, db.shards.list(), (shard) => shardLookup(context, shard)).reduce(
+        (total, shard) => total + shard.size,
+        0,
+      );
     default:
+      // groups and tags: there are none, but a `where` is still evaluated
+      matching(context, statement, [], () => () => '');
       return 0;
   }
 }

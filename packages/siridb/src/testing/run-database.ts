@@ -1,6 +1,6 @@
 /**
  * Runs `drop series` (guarded by the drop threshold) and `alter database set drop_threshold |
- * list_limit | select_points_limit` (docs/protocols/siridb.md §12, §13).
+ * list_limit | select_points_limit | timezone` (docs/protocols/siridb.md §12, §13).
  * @internal
  */
 import { targetSeries } from './match-series.js';
@@ -8,6 +8,7 @@ import type { AlterDatabaseStatement, DropSeriesStatement } from './query-ast.js
 import type { QueryContext } from './query-context.js';
 import { QueryFailure } from './query-failure.js';
 import { ResponseWriter } from './response-writer.js';
+import { findTimezone } from './timezones.js';
 import { Access } from './users.js';
 
 /** Limits are stored as unsigned 32-bit numbers. */
@@ -36,10 +37,29 @@ export function runDropSeries(context: QueryContext, statement: DropSeriesStatem
   return success(`Successfully dropped ${targets.length} series.`);
 }
 
+/** `alter database set timezone '…'`: messages quote the name as the query wrote it. */
+function setTimezone(context: QueryContext, name: string): ResponseWriter {
+  const db = context.db;
+  const zone = findTimezone(name);
+  if (zone === undefined) {
+    throw new QueryFailure(
+      `Unknown time zone: '${name}'. (see 'help timezones' for a list of valid time zones)`,
+    );
+  }
+  if (zone === db.timezone) {
+    throw new QueryFailure(`Database '${db.name}' is already set to time-zone '${name}'.`);
+  }
+  const old = db.timezone;
+  db.timezone = zone;
+  return success(`Successfully changed timezone from '${old}' to '${zone}'.`);
+}
+
 export function runAlterDatabase(context: QueryContext, statement: AlterDatabaseStatement): ResponseWriter {
   context.check(Access.alter);
   const db = context.db;
   switch (statement.setting) {
+    case 'timezone':
+      return setTimezone(context, statement.value);
     case 'drop_threshold': {
       const value = statement.value;
       if (value < 0 || value > 1) {

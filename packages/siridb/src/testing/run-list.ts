@@ -1,16 +1,25 @@
 /**
  * Runs `list`: `{"columns": [...], "<what>": [[row], …]}` (docs/protocols/siridb.md §6.3, §13).
- * The test server is one server in one pool and has no groups or tags.
+ * The test server is one server in one pool and has no groups or tags. Without an order in the
+ * query, series are listed in creation order and shards in the server's map order.
  * @internal
  */
 import { targetSeries } from './match-series.js';
+import {
+  poolLookup,
+  poolValue,
+  serverLookup,
+  serverValue,
+  shardLookup,
+  shardValue,
+} from './object-properties.js';
 import type { Expression, ListStatement } from './query-ast.js';
 import type { QueryContext } from './query-context.js';
 import { QueryFailure } from './query-failure.js';
 import { ResponseWriter } from './response-writer.js';
-import { type PropertyValue, propertyValue } from './run-show.js';
+import type { PropertyValue } from './run-show.js';
 import { Access, accessToString } from './users.js';
-import { compileCondition, seriesProperty, userProperty } from './where-filter.js';
+import { objectsWhere, type PropertyLookup, seriesProperty, userProperty } from './where-filter.js';
 
 /** Rows listed when no `limit` is given (§12). */
 const DEFAULT_LIST_LIMIT = 1000;
@@ -22,6 +31,7 @@ const DEFAULT_COLUMNS: Readonly<Record<ListStatement['target'], readonly string[
   pools: ['pool', 'servers', 'series'],
   groups: ['name'],
   tags: ['name'],
+  shards: ['sid', 'pool', 'server', 'start', 'end'],
 };
 
 function listLimit(context: QueryContext, limit: Expression | undefined): number {
@@ -36,28 +46,14 @@ function listLimit(context: QueryContext, limit: Expression | undefined): number
   return Number(value);
 }
 
-/** A `list servers` column for the one server there is. */
-function serverColumn(context: QueryContext, column: string): PropertyValue {
-  const [address, port] = context.env.serverName.split(':');
-  switch (column) {
-    case 'name':
-      return context.env.serverName;
-    case 'online':
-      return true;
-    case 'address':
-      return address ?? '';
-    case 'port':
-      return Number(port);
-    default:
-      return propertyValue(context, column);
-  }
-}
-
-/** A `list pools` column for the one pool there is. */
-function poolColumn(context: QueryContext, column: string): number {
-  if (column === 'servers') return 1;
-  if (column === 'series') return context.db.series.size;
-  return 0;
+/** `objects` that meet the statement's `where` (all of them without one). */
+function filtered<T>(
+  context: QueryContext,
+  statement: ListStatement,
+  objects: readonly T[],
+  lookup: (object: T) => PropertyLookup,
+): T[] {
+  return objectsWhere(context, statement.where, objects, lookup);
 }
 
 function rows(
@@ -74,20 +70,27 @@ function rows(
           const lookup = seriesProperty(context, series);
           return columns.map((column) => lookup(column));
         });
-    case 'users': {
-      const test = statement.where === undefined ? undefined : compileCondition(context, statement.where);
-      const users = context.db.users.filter((user) => test === undefined || test(userProperty(user)));
-      return users
+    case 'users':
+      return filtered(context, statement, context.db.users, userProperty)
         .slice(0, limit)
         .map((user) =>
           columns.map((column) => (column === 'access' ? accessToString(user.access) : user.name)),
         );
-    }
     case 'servers':
-      return [columns.map((column) => serverColumn(context, column))];
+      return filtered(context, statement, [0], () => serverLookup(context))
+        .slice(0, limit)
+        .map(() => columns.map((column) => serverValue(context, column)));
     case 'pools':
-      return [columns.map((column) => poolColumn(context, column))];
+      return filtered(context, statement, [0], () => poolLookup(context))
+        .slice(0, limit)
+        .map(() => columns.map((column) => poolValue(context, column)));
+    case 'shards':
+      return filtered(context, statement, context.db.shards.list(), (shard) => shardLookup(context, shard))
+        .slice(0, limit)
+        .map((shard) => columns.map((column) => shardValue(context, shard, column)));
     default:
+      // the test server has no groups or tags; a `where` is still evaluated
+      filtered(context, statement, [], () => () => '');
       return [];
   }
 }

@@ -6,12 +6,14 @@
  */
 import { type Aggregate, type Points, runAggregate } from './aggregates.js';
 import { matchSeries } from './match-series.js';
+import { mergePoints } from './merge-points.js';
 import type { SelectFunction, SelectRange, SelectStatement } from './query-ast.js';
 import type { QueryContext } from './query-context.js';
 import { QueryFailure } from './query-failure.js';
 import { ResponseWriter } from './response-writer.js';
 import { aggregateSteps } from './select-functions.js';
-import type { Point, SeriesType, TestSeries } from './store.js';
+import { inIdMapOrder } from './series-ids.js';
+import type { Point, TestSeries } from './store.js';
 import { Access } from './users.js';
 import { compareBytes, filterSeries } from './where-filter.js';
 
@@ -78,29 +80,6 @@ function runChain(points: Points, steps: readonly Aggregate[]): Points {
   return current;
 }
 
-/** Merges point lists: empty lists are dropped, integers become floats when types mix. */
-function mergePoints(lists: readonly Points[]): Points {
-  const nonEmpty = lists.filter((entry) => entry.points.length > 0);
-  if (nonEmpty.length === 0) return lists[lists.length - 1] ?? { type: 'integer', points: [] };
-  if (nonEmpty.length === 1) return nonEmpty[0] as Points;
-  let type: SeriesType = (nonEmpty[0] as Points).type;
-  for (const entry of nonEmpty) {
-    if (entry.type === type) continue;
-    if (entry.type === 'string' || type === 'string')
-      throw new QueryFailure('Cannot merge string and number series.');
-    type = 'float';
-  }
-  const all: Point[] = [];
-  for (const entry of nonEmpty) {
-    for (const point of entry.points) {
-      const value = type === 'float' && typeof point.value === 'bigint' ? Number(point.value) : point.value;
-      all.push({ ts: point.ts, value });
-    }
-  }
-  all.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
-  return { type, points: all };
-}
-
 /** True when the chain starts with `count()`, `first()` or `last()` without a time-span. */
 function startsWithWholeSeriesReducer(chain: readonly SelectFunction[]): boolean {
   const first = chain[0];
@@ -117,7 +96,8 @@ export function runSelect(context: QueryContext, statement: SelectStatement): Re
   const matched = matchSeries(db, statement.match);
   const mergeSteps = statement.merge === undefined ? [] : aggregateSteps(context, statement.merge.using);
   const window = pointWindow(context, statement.range);
-  const series = filterSeries(context, matched.series, statement.where);
+  // the server walks the selected series in the order of its id map (this orders merged points)
+  const series = inIdMapOrder(filterSeries(context, matched.series, statement.where));
   const result = new Map<string, Points>();
   const merged = new Map<string, Points[]>();
   const seen = new Set<string>();

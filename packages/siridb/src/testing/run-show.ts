@@ -70,7 +70,7 @@ export function propertyValue(context: QueryContext, name: string): PropertyValu
     case 'time_precision':
       return PRECISION_NAMES[db.precision];
     case 'timezone':
-      return 'NAIVE';
+      return db.timezone;
     case 'uptime':
       return Math.max(0, Math.floor((env.nowMs - env.startedAtMs) / 1000));
     case 'uuid':

@@ -549,6 +549,8 @@ class TestServer implements SiriDBTestServer {
     // the points are stored asynchronously and then acknowledged
     setImmediate(() => {
       applyInsert(db, insert);
+      // a series name that starts with NUL: the server stores the series before it and never answers
+      if (insert.unanswered) return;
       this.#send(
         connection,
         pkg.pid,

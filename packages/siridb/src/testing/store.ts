@@ -5,7 +5,9 @@
  * @internal
  */
 import { randomUUID } from 'node:crypto';
+import { ShardBook } from './shards.js';
 import { type Precision, ticksPerSecond } from './time-expr.js';
+import { NAIVE } from './timezones.js';
 import type { TestUser } from './users.js';
 
 /** A series type as SiriDB names it in `list series type`. */
@@ -57,6 +59,8 @@ interface Columns {
 export class TestSeries {
   readonly name: string;
   readonly type: SeriesType;
+  /** Told about every batch {@link addAll} stores (set when the series joins a database). */
+  shards: ShardBook | undefined;
   #columns: Columns | undefined = { ts: [], values: [], length: 0 };
   #points: Point[] | undefined;
 
@@ -122,6 +126,7 @@ export class TestSeries {
    * each in order, without a `Point` per point. Number timestamps must be safe integers.
    */
   addAll(ts: readonly number[] | readonly bigint[], values: readonly PointValue[]): void {
+    this.shards?.stored(this, ts, values);
     const n = ts.length;
     const columns = this.#columns;
     if (columns === undefined || n === 0 || typeof ts[0] !== 'number') {
@@ -317,6 +322,21 @@ function shiftRight(chunks: Chunk[], from: number, to: number): void {
 const DURATION_NUM_SECONDS = 604_800n;
 const DURATION_LOG_SECONDS = 86_400n;
 
+/** Series by name; a series that joins is told about the database's shards. */
+class SeriesMap extends Map<string, TestSeries> {
+  readonly #shards: ShardBook;
+
+  constructor(shards: ShardBook) {
+    super();
+    this.#shards = shards;
+  }
+
+  override set(name: string, series: TestSeries): this {
+    series.shards = this.#shards;
+    return super.set(name, series);
+  }
+}
+
 /** One database. */
 export class TestDatabase {
   readonly name: string;
@@ -324,10 +344,14 @@ export class TestDatabase {
   readonly uuid: string = randomUUID();
   readonly users: TestUser[];
   /** Series in creation order (the order `list series` uses). */
-  readonly series: Map<string, TestSeries> = new Map();
+  readonly series: Map<string, TestSeries>;
+  /** Shards written so far; they stay when their series are dropped. */
+  readonly shards: ShardBook;
   readonly durationNum: bigint;
   readonly durationLog: bigint;
   readonly bufferSize: number;
+  /** `NAIVE` or a zone name as the server spells it (see timezones.ts). */
+  timezone: string = NAIVE;
   dropThreshold = 1;
   selectPointsLimit = 1_000_000;
   listLimit = 10_000;
@@ -347,6 +371,8 @@ export class TestDatabase {
     this.durationNum = options.durationNum ?? DURATION_NUM_SECONDS * ticksPerSecond(precision);
     this.durationLog = options.durationLog ?? DURATION_LOG_SECONDS * ticksPerSecond(precision);
     this.bufferSize = options.bufferSize ?? 1024;
+    this.shards = new ShardBook(this);
+    this.series = new SeriesMap(this.shards);
   }
 
   /** `siridb_users_get_user` with a password check. */

@@ -1,9 +1,11 @@
 /**
  * Time handling as SiriDB 2.0.55 does it: database precisions, `now`, duration literals, date
- * strings and the server-side time-precision conversion with its `float` factor bug
- * (docs/protocols/siridb.md §6.2, §13).
+ * strings (read in the database's time zone) and the server-side time-precision conversion with
+ * its `float` factor bug (docs/protocols/siridb.md §6.2, §13).
  * @internal
  */
+
+import { NAIVE, wallTimeToUtc } from './timezones.js';
 
 /** Database time precision as SiriDB numbers it: 0 = s, 1 = ms, 2 = us, 3 = ns. */
 export type Precision = 0 | 1 | 2 | 3;
@@ -84,11 +86,12 @@ export function durationSeconds(text: string): bigint {
 }
 
 /**
- * A date string for a database in the `NAIVE` time zone (the default; read as UTC here):
- * `YYYY[-MM[-DD[( |T)HH[:MM[:SS]]]]]` with an optional `Z` or `±HH[:]MM` suffix (§13). Returns
- * seconds since the epoch, or -1 when the text is not a date.
+ * A date string, `YYYY[-MM[-DD[( |T)HH[:MM[:SS]]]]]` with an optional `Z` or `±HH[:]MM` suffix
+ * (§13). Without a suffix it is a wall-clock time in the database's time zone (`NAIVE`, the
+ * default, reads as UTC). Returns seconds since the epoch, or -1 when the text is not a date or
+ * the time is before the epoch.
  */
-export function parseDateString(text: string): number {
+export function parseDateString(text: string, timezone: string = NAIVE): number {
   const match =
     /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:([ T])(\d{1,2})(?::(\d{1,2})(?::(\d{1,2}))?)?)?)?)?(Z|([+-])(\d)(\d):?(?:(\d)(\d))?)?$/.exec(
       text,
@@ -107,16 +110,21 @@ export function parseDateString(text: string): number {
   // field ranges (a leap second is allowed)
   if (values.month < 1 || values.month > 12 || values.day < 1 || values.day > 31) return -1;
   if (values.hour > 23 || values.minute > 59 || values.second > 61) return -1;
-  let seconds =
+  const wall =
     Date.UTC(Number(year), values.month - 1, values.day, values.hour, values.minute, values.second) / 1000;
-  if (zone !== undefined && zone !== 'Z') {
+  let seconds: number;
+  if (zone === undefined) {
+    seconds = wallTimeToUtc(timezone, wall);
+  } else if (zone === 'Z') {
+    seconds = wall;
+  } else {
     const digits = zone.replace(/[^0-9]/g, '');
     const offset =
       Number(digits[0]) * 36_000 +
       Number(digits[1]) * 3600 +
       (digits.length > 2 ? Number(digits[2]) * 600 + Number(digits[3]) * 60 : 0);
     // "+01:00" means one hour ahead of UTC, so UTC is one hour earlier
-    seconds += sign === '+' ? -offset : offset;
+    seconds = wall + (sign === '+' ? -offset : offset);
   }
   return seconds < 0 ? -1 : seconds;
 }

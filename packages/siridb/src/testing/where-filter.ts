@@ -3,6 +3,8 @@
  * compare by UTF-8 bytes, `~` / `!~` test whether a string contains another.
  * @internal
  */
+
+import { logLevelRank } from './object-properties.js';
 import type { CompareOperator, Condition, WhereValue } from './query-ast.js';
 import type { QueryContext } from './query-context.js';
 import type { TestSeries } from './store.js';
@@ -54,9 +56,22 @@ function operand(context: QueryContext, property: string, value: WhereValue): bi
     case 'time':
       return context.timestamp(value.expression);
     default:
-      // access rights compare as bit sets
-      return property === 'access' ? BigInt(accessFromName(value.word)) : value.word;
+      // access rights compare as bit sets, log levels by severity
+      if (property === 'access') return BigInt(accessFromName(value.word));
+      return property === 'log_level' ? logLevelRank(value.word) : value.word;
   }
+}
+
+/** Objects that meet `where` (all of them without one); `lookup` gives each one's properties. */
+export function objectsWhere<T>(
+  context: QueryContext,
+  where: Condition | undefined,
+  objects: readonly T[],
+  lookup: (object: T) => PropertyLookup,
+): T[] {
+  if (where === undefined) return [...objects];
+  const test = compileCondition(context, where);
+  return objects.filter((object) => test(lookup(object)));
 }
 
 /** Turns a condition into a test, evaluating its values now. */
@@ -78,9 +93,9 @@ export function compileCondition(context: QueryContext, condition: Condition): O
   }
 }
 
-/** The shard duration of a series: string series use the log duration. */
+/** The shard duration of a series: 0 until some of its points were written to a shard. */
 export function shardDuration(context: QueryContext, series: TestSeries): bigint {
-  return series.type === 'string' ? context.db.durationLog : context.db.durationNum;
+  return context.db.shards.durationOf(series);
 }
 
 /** A series' `where` properties (and `list series` columns). */

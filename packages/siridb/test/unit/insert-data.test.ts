@@ -1,3 +1,4 @@
+import { ConfigError } from '@conn/core';
 import { describe, expect, it } from 'vitest';
 import { InsertError } from '../../src/errors.js';
 import { encodeInsert } from '../../src/insert-data.js';
@@ -94,6 +95,85 @@ describe('insert data: validated before sending, encoded as the server requires'
         ],
       } as never),
     ).toThrow('series "bad", point 1');
+  });
+});
+
+describe('insert data: text SiriDB would cut or change is refused before sending', () => {
+  function refusal(data: unknown): ConfigError {
+    try {
+      encodeInsert(data as never);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return error as ConfigError;
+    }
+    throw new Error('expected a ConfigError');
+  }
+
+  it.each([
+    ['a record', { ok: [[1, 1]], 'tenantA\0secret': [[1, 1]] }, 'series "tenantA\\u0000secret": the name'],
+    ['a Map', new Map([['tenantA\0public', [[1, 1]]]]), 'series "tenantA\\u0000public": the name'],
+    ['the array form', [{ name: 'tenantA\0secret', points: [[1, 1]] }], 'series #0: the name'],
+  ])('a NUL in a series name (%s): CONN_SIRIDB_NUL (SiriDB would merge the names)', (_label, data, words) => {
+    const error = refusal(data);
+    expect(error.code).toBe('CONN_SIRIDB_NUL');
+    expect(error.field).toBe('name');
+    expect(error.details['index']).toBe(7);
+    expect(error.message).toContain(words);
+  });
+
+  it('a NUL in a string value: CONN_SIRIDB_NUL (SiriDB would store only the text before it)', () => {
+    const error = refusal({
+      log: [
+        [1, 'ok'],
+        [2, 'ab\0cd'],
+      ],
+    });
+    expect(error.code).toBe('CONN_SIRIDB_NUL');
+    expect(error.field).toBe('value');
+    expect(error.message).toContain('series "log", point 1: the string value');
+  });
+
+  it.each([
+    ['name', { 'x\uD800': [[1, 1]] }],
+    ['string value', { s: [[1, 'a\uDC00b']] }],
+  ])('a lone surrogate in a %s: CONN_SIRIDB_LONE_SURROGATE', (field, data) => {
+    const error = refusal(data);
+    expect(error.code).toBe('CONN_SIRIDB_LONE_SURROGATE');
+    expect(error.field).toBe(field === 'name' ? 'name' : 'value');
+    expect(error.details['index']).toBe(1);
+  });
+
+  it('accepts well-formed astral characters and other control characters', () => {
+    const data = { 'é😀\n\t': [[1, 'x😀\u0001']] as [number, string][] };
+    expect(decodeQpack(encodeInsert(data).payload)).toEqual(data);
+  });
+});
+
+describe('insert data: messages never carry a whole long name or value', () => {
+  it('cuts an over-long series name to its start and length', () => {
+    const name = 'n'.repeat(10_485_760);
+    let caught: unknown;
+    try {
+      encodeInsert({ [name]: [[1, 1]] });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InsertError);
+    const error = caught as InsertError;
+    expect(error.message).toBe(
+      `series "${'n'.repeat(64)}"… (10485760 chars): the name is longer than 65534 bytes`,
+    );
+    expect(JSON.stringify(error).length).toBeLessThan(1000);
+  });
+
+  it('cuts a long name and a long bad value in a point error', () => {
+    const name = 'm'.repeat(100_000);
+    expect(() => encodeInsert({ [name.slice(0, 1000)]: [[-1, 1]] })).toThrow(
+      `series "${'m'.repeat(64)}"… (1000 chars), point 0`,
+    );
+    expect(() => encodeInsert({ s: [['t'.repeat(100_000) as never, 1]] })).toThrow(
+      `got "${'t'.repeat(64)}"… (100000 chars)`,
+    );
   });
 });
 

@@ -5,16 +5,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InsertError } from '../../src/errors.js';
 import { type EncodedInsert, encodeInsert, type SiriDBInsertData } from '../../src/insert-data.js';
+import { shownText } from '../../src/message-text.js';
 import { encodeQpack } from '../../src/protocol/qpack-encode.js';
 import { QpackFloat } from '../../src/protocol/qpack-float.js';
+import { isSafeText, refuseUnsafeText } from '../../src/safe-text.js';
 
 const RUNS = 400;
 const INT64_MAX = 2n ** 63n - 1n;
 const MAX_NAME_BYTES = 65_534;
 
 // ---- the reference: the two-pass encodeInsert as it was -------------------------------------------
+// (plus what came later: names and values shown cut in messages, NUL and lone surrogates refused)
 
-function referenceEncode(data: unknown): EncodedInsert {
+function referenceEncode(data: unknown): Omit<EncodedInsert, 'ownsBuffer'> {
   let pointCount = 0;
   if (Array.isArray(data)) {
     const series = (data as { name: unknown; points: unknown }[]).map((entry, index) => {
@@ -25,7 +28,8 @@ function referenceEncode(data: unknown): EncodedInsert {
     return { payload: encodeQpack(series), seriesCount: series.length, pointCount };
   }
   if (data instanceof Map) {
-    for (const [name, points] of data) pointCount += validateSeries(name, points, `series "${String(name)}"`);
+    for (const [name, points] of data)
+      pointCount += validateSeries(name, points, `series ${shownText(String(name))}`);
     return { payload: encodeQpack(data), seriesCount: data.size, pointCount };
   }
   if (typeof data !== 'object' || data === null) {
@@ -33,7 +37,7 @@ function referenceEncode(data: unknown): EncodedInsert {
   }
   const names = Object.keys(data);
   const record = data as Record<string, unknown>;
-  for (const name of names) pointCount += validateSeries(name, record[name], `series "${name}"`);
+  for (const name of names) pointCount += validateSeries(name, record[name], `series ${shownText(name)}`);
   return { payload: encodeQpack(record), seriesCount: names.length, pointCount };
 }
 
@@ -41,6 +45,7 @@ function validateSeries(name: unknown, points: unknown, where: string): number {
   if (typeof name !== 'string' || name.length === 0) invalid(`${where}: the name must be a non-empty string`);
   if (Buffer.byteLength(name as string) > MAX_NAME_BYTES)
     invalid(`${where}: the name is longer than ${MAX_NAME_BYTES} bytes`);
+  refuseUnsafeText(name as string, `${where}: the name`, 'name');
   if (!Array.isArray(points)) invalid(`${where}: points must be an array of [timestamp, value]`);
   const list = points as readonly unknown[];
   if (list.length === 0) invalid(`${where}: a series needs at least one point`);
@@ -59,6 +64,7 @@ function validateSeries(name: unknown, points: unknown, where: string): number {
         `${where}, point ${i}: values must be numbers, bigints, strings or qpackFloat(), got ${describeValue(value)}`,
       );
     }
+    if (typeof value === 'string') refuseUnsafeText(value, `${where}, point ${i}: the string value`, 'value');
   }
   return list.length;
 }
@@ -83,8 +89,7 @@ function isValue(value: unknown): boolean {
 function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
     return String(value);
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'string') return shownText(value);
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
@@ -98,7 +103,7 @@ type Outcome =
   | { ok: true; hex: string; seriesCount: number; pointCount: number }
   | { ok: false; name: string; code: unknown; message: string };
 
-function outcome(encode: () => EncodedInsert): Outcome {
+function outcome(encode: () => Omit<EncodedInsert, 'ownsBuffer'>): Outcome {
   try {
     const { payload, seriesCount, pointCount } = encode();
     return { ok: true, hex: payload.toString('hex'), seriesCount, pointCount };
@@ -149,7 +154,7 @@ const timestamp: fc.Arbitrary<number | bigint> = fc.oneof(
 const text: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 40 }), // lone surrogates included
+  fc.string({ unit: 'binary', maxLength: 40 }).filter(isSafeText), // astral pairs; NUL and lone surrogates are bad values
   fc.string({ minLength: 30, maxLength: 400 }),
   fc.string({ unit: 'grapheme', minLength: 30, maxLength: 120 }),
 );
@@ -201,6 +206,8 @@ const badValue: fc.Arbitrary<unknown> = fc.constantFrom(
   1e300,
   Symbol('s'),
   () => 1,
+  'nul\0inside',
+  'lone \uD800',
 );
 const badTimestamp: fc.Arbitrary<unknown> = fc.constantFrom(
   -1,
@@ -226,7 +233,7 @@ const mixedPoints: fc.Arbitrary<unknown> = fc.oneof(
 );
 const mixedName: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 8, arbitrary: name },
-  fc.constantFrom('', 5, null, undefined, Symbol('n')),
+  fc.constantFrom('', 5, null, undefined, Symbol('n'), 'nul\0name', 'lone\uDC00'),
 );
 const mixedEntries = fc.array(fc.tuple(mixedName, mixedPoints), { maxLength: 8 });
 
