@@ -9,30 +9,13 @@ import { optionalSeriesMatch } from './parse-series-match.js';
 import { optionalWhere } from './parse-where.js';
 import type { CountStatement } from './query-ast.js';
 import type { QueryCursor } from './query-cursor.js';
-import {
-  GROUP_PROPERTIES,
-  POOL_PROPERTIES,
-  type PropertyTable,
-  SERIES_PROPERTIES,
-  SERVER_PROPERTIES,
-  SHARD_PROPERTIES,
-  TAG_PROPERTIES,
-  USER_PROPERTIES,
-} from './query-vocabulary.js';
+import { OBJECT_PROPERTIES, type PropertyTable } from './query-vocabulary.js';
 
 // in the order they are tried (a syntax error lists them so)
 const COUNT_TARGETS = ['groups', 'pools', 'series', 'servers', 'shards', 'users', 'tags'] as const;
 
 /** The `where` properties of each target. */
-const WHERE_TABLES: Readonly<Record<(typeof COUNT_TARGETS)[number], PropertyTable>> = {
-  series: SERIES_PROPERTIES,
-  users: USER_PROPERTIES,
-  servers: SERVER_PROPERTIES,
-  pools: POOL_PROPERTIES,
-  groups: GROUP_PROPERTIES,
-  tags: TAG_PROPERTIES,
-  shards: SHARD_PROPERTIES,
-};
+const WHERE_TABLES: Readonly<Record<(typeof COUNT_TARGETS)[number], PropertyTable>> = OBJECT_PROPERTIES;
 
 /** What `count <target>` counts, with its optional second word. */
 function counted(cursor: QueryCursor, target: (typeof COUNT_TARGETS)[number]): CountStatement['target'] {

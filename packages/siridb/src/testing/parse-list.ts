@@ -9,27 +9,10 @@ import { optionalSeriesMatch } from './parse-series-match.js';
 import { optionalWhere } from './parse-where.js';
 import type { ListStatement } from './query-ast.js';
 import type { QueryCursor } from './query-cursor.js';
-import {
-  GROUP_PROPERTIES,
-  POOL_PROPERTIES,
-  type PropertyTable,
-  SERIES_PROPERTIES,
-  SERVER_PROPERTIES,
-  SHARD_PROPERTIES,
-  TAG_PROPERTIES,
-  USER_PROPERTIES,
-} from './query-vocabulary.js';
+import { OBJECT_PROPERTIES, type PropertyTable } from './query-vocabulary.js';
 
 /** What can be listed, with the columns (and `where` properties) of each. */
-const LIST_TABLES: Readonly<Record<ListStatement['target'], PropertyTable>> = {
-  series: SERIES_PROPERTIES,
-  users: USER_PROPERTIES,
-  servers: SERVER_PROPERTIES,
-  pools: POOL_PROPERTIES,
-  groups: GROUP_PROPERTIES,
-  tags: TAG_PROPERTIES,
-  shards: SHARD_PROPERTIES,
-};
+const LIST_TABLES: Readonly<Record<ListStatement['target'], PropertyTable>> = OBJECT_PROPERTIES;
 
 // in the order they are tried (a syntax error lists them so)
 const LIST_TARGETS = ['series', 'tags', 'users', 'shards', 'groups', 'servers', 'pools'] as const;

@@ -108,6 +108,19 @@ export const SHARD_PROPERTIES: PropertyTable = {
   status: 'string',
 };
 
+/** The properties (`list` columns, `where` names) of each kind of object `list` and `count` reach. */
+export const OBJECT_PROPERTIES: Readonly<
+  Record<'series' | 'users' | 'servers' | 'pools' | 'groups' | 'tags' | 'shards', PropertyTable>
+> = {
+  series: SERIES_PROPERTIES,
+  users: USER_PROPERTIES,
+  servers: SERVER_PROPERTIES,
+  pools: POOL_PROPERTIES,
+  groups: GROUP_PROPERTIES,
+  tags: TAG_PROPERTIES,
+  shards: SHARD_PROPERTIES,
+};
+
 /** Kinds whose values are unquoted keywords. */
 export type KeywordKind = Exclude<ValueKind, 'string' | 'integer' | 'time'>;
 
