@@ -37,6 +37,8 @@ export const quickstartEnvironments: Readonly<Record<string, EnvironmentStarter>
     return { env: { SIRIDB_URL: server.url }, close: () => server.close() };
   },
   '@conn/cockroachdb': startCockroachDBEnvironment,
+  // In development: its README's blocks are pure (the ZQL builder), no server yet.
+  '@conn/zteradb': async () => ({ env: {}, close: async () => {} }),
 };
 
 /** Starts the environment of a package's blocks. @throws EnvironmentUnavailable, or Error for an unknown package. */
