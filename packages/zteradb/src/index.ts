@@ -4,6 +4,51 @@
  * @packageDocumentation
  */
 
+// The error kinds and `Secret` of the driver contract, from core.
+export {
+  AbortError,
+  AuthenticationError,
+  AuthorizationError,
+  ClientClosedError,
+  ConfigError,
+  ConnError,
+  ConnectionError,
+  isConnError,
+  PoolClosedError,
+  PoolError,
+  PoolTimeoutError,
+  ProtocolError,
+  QueryError,
+  Secret,
+  ServerError,
+  TimeoutError,
+} from '@conn/core';
+
+// Errors from server error frames: typed by both response-code tables, `serverCode` and `serverMessage` kept.
+export {
+  errorFromServerFrame,
+  type ServerErrorFrame,
+  type ServerErrorPhase,
+  ZTeraDBAuthenticationError,
+  ZTeraDBAuthorizationError,
+  type ZTeraDBErrorFields,
+  type ZTeraDBErrorOptions,
+  ZTeraDBQueryError,
+} from './errors.js';
+
+// Client options: validation with defaults, the service's `.env` names, and the `zteradb://` URL form.
+export {
+  DEFAULT_PORT,
+  type FromEnvOptions,
+  optionsFromEnv,
+  optionsFromUrl,
+  type ResolvedTls,
+  type ResolvedZTeraDBOptions,
+  resolveOptions,
+  type ZTeraDBClientOptions,
+  type ZTeraDBPoolOptions,
+  type ZTeraDBTlsOptions,
+} from './options.js';
 // Wire protocol (pure): frames, CONNECT/QUERY/CANCEL requests, response envelopes and codes, handshake.
 export {
   buildCancelRequest,
@@ -41,6 +86,20 @@ export {
   zteradbClientCodec,
   zteradbJsonCodec,
 } from './protocol/index.js';
+// The answer to one query, read frame by frame (pure): rows until QUERY_COMPLETE, or one result.
+export {
+  type AnswerEvent,
+  AnswerReader,
+  type AnswerState,
+  requestKindOf,
+  type ZTeraDBCountResult,
+  type ZTeraDBDeleteResult,
+  type ZTeraDBInsertResult,
+  type ZTeraDBRequestKind,
+  type ZTeraDBResultOf,
+  type ZTeraDBSingleResult,
+  type ZTeraDBUpdateResult,
+} from './stream/index.js';
 
 // ZQL builder (pure): `ZTeraDBQuery<Row>(schema)` and the `ZT*` filter-condition helpers.
 export {
