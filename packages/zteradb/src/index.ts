@@ -1,6 +1,6 @@
 /**
  * `@conn/zteradb`: a ZTeraDB driver for Node.js, in development. So far: the wire protocol's
- * pure codecs and the typed ZQL query builder. The client, its pool and the test server follow.
+ * pure codecs, the typed ZQL query builder and a single connection. The client and its pool follow.
  * @packageDocumentation
  */
 
@@ -23,7 +23,13 @@ export {
   ServerError,
   TimeoutError,
 } from '@conn/core';
-
+// One authenticated connection: the handshake, then one query at a time (rows or a single result).
+export {
+  ZTeraDBConnection,
+  type ZTeraDBQueryCallOptions,
+  type ZTeraDBQueryEvent,
+  type ZTeraDBQueryInput,
+} from './connection.js';
 // Errors from server error frames: typed by both response-code tables, `serverCode` and `serverMessage` kept.
 export {
   errorFromServerFrame,

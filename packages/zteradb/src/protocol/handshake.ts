@@ -1,4 +1,5 @@
-import { AuthenticationError, ProtocolError, redactSecrets, Secret } from '@conn/core';
+import { ProtocolError, Secret } from '@conn/core';
+import { errorFromServerFrame } from '../errors.js';
 import { isJsonObject, type JsonValue } from './json.js';
 import type { ResponseEnvelope } from './response-envelope.js';
 import { classifyResponse } from './response-envelope.js';
@@ -40,18 +41,16 @@ export class HandshakeReader {
   }
 
   /**
-   * @throws AuthenticationError `CONN_AUTH_FAILED` for an error frame (the server's message kept,
-   * our secrets redacted from it), `CONN_ZTERADB_SERVER_PROOF` for a bad server proof.
+   * @throws ZTeraDBAuthenticationError `CONN_ZTERADB_AUTH_FAILED` for an error frame, with the
+   * server's code and message (our secrets redacted from it).
+   * @throws AuthenticationError `CONN_ZTERADB_SERVER_PROOF` for a bad server proof.
    * @throws ProtocolError for frames out of order or a CONNECTED frame without an access token.
    */
   accept(envelope: ResponseEnvelope): HandshakeProgress {
     const frame = classifyResponse(envelope);
     if (frame.kind === 'error') {
       const { clientKey, accessKey, secretKey } = this.#options;
-      const serverMessage = redactSecrets(frame.message, [clientKey, accessKey, secretKey]);
-      throw new AuthenticationError(`ZTeraDB refused the connection: ${serverMessage}`, {
-        details: { responseCode: frame.code.code, responseCodeName: frame.code.name },
-      });
+      throw errorFromServerFrame(frame, 'handshake', [clientKey, accessKey, secretKey]);
     }
     if (this.#session === undefined) {
       if (frame.kind !== 'connected') throw outOfOrder(`expected CONNECTED, got ${frameName(envelope)}`);

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { AuthenticationError, ProtocolError, Secret } from '@conn/core';
 import { describe, expect, it } from 'vitest';
+import { ZTeraDBAuthenticationError } from '../../src/errors.js';
 import { HandshakeReader, parseUtcDateTime } from '../../src/protocol/handshake.js';
 import { parseResponseEnvelope } from '../../src/protocol/response-envelope.js';
 import { verifyServerProof } from '../../src/protocol/server-proof.js';
@@ -100,20 +101,38 @@ describe('handshake', () => {
     expect(() => verifyServerProof(clean, keys)).toThrow(AuthenticationError);
   });
 
-  it('turns an error frame into an authentication error with the server message, secrets redacted', () => {
+  it('turns an error frame into a ZTeraDBAuthenticationError with the server code and message, secrets redacted', () => {
     const refused = parseResponseEnvelope({
       error: true,
       response_code: 1280,
       data: { zteradb_error: 'bad signature for s3cr3t-key' },
     });
     const error = thrownBy(() => new HandshakeReader(keys).accept(refused));
+    expect(error).toBeInstanceOf(ZTeraDBAuthenticationError);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({
-      code: 'CONN_AUTH_FAILED',
-      details: { responseCode: 1280, responseCodeName: 'CONNECT_ERROR' },
+      code: 'CONN_ZTERADB_AUTH_FAILED',
+      serverCode: 1280,
+      serverMessage: 'bad signature for [redacted]',
+      responseCodeName: 'CONNECT_ERROR',
+      details: { responseCode: 1280, responseCodeName: 'CONNECT_ERROR', sessionEnded: true },
     });
     expect((error as Error).message).toContain('bad signature for [redacted]');
-    expect((error as Error).message).not.toContain('s3cr3t-key');
+    const shown = `${String(error)} ${inspect(error)} ${JSON.stringify(error)}`;
+    expect(shown).not.toContain('s3cr3t-key');
+  });
+
+  it('makes any error frame during the handshake an authentication refusal, whatever its code', () => {
+    const odd = parseResponseEnvelope({
+      error: true,
+      response_code: 0x0100,
+      data: { zteradb_error: 'nope' },
+    });
+    expect(thrownBy(() => new HandshakeReader(keys).accept(odd))).toMatchObject({
+      name: 'ZTeraDBAuthenticationError',
+      serverCode: 0x0100,
+      serverMessage: 'nope',
+    });
   });
 
   it('refuses frames out of order and a CONNECTED frame without a token', () => {

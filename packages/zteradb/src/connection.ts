@@ -1,0 +1,261 @@
+import type { Socket } from 'node:net';
+import {
+  type CancelSource,
+  type ConnError,
+  connectSocket,
+  FramedConnection,
+  ProtocolError,
+  type RequestStreamOptions,
+  type Secret,
+  type TlsOptions,
+} from '@conn/core';
+import type { ResolvedZTeraDBOptions } from './options.js';
+import { buildConnectRequest } from './protocol/connect-request.js';
+import { zteradbClientCodec } from './protocol/frame-codec.js';
+import { HandshakeReader, type ZTeraDBSession } from './protocol/handshake.js';
+import type { WireObject } from './protocol/json.js';
+import { buildCancelRequest, buildQueryRequest } from './protocol/query-request.js';
+import { ResponseCode } from './protocol/response-codes.js';
+import type { ResponseEnvelope } from './protocol/response-envelope.js';
+import { type AnswerEvent, AnswerReader } from './stream/answer-reader.js';
+import { requestKindOf } from './stream/request-kind.js';
+import type { ZqlQuery, ZqlQueryObject } from './zql/query.js';
+
+/** What {@link ZTeraDBConnection.query} yields: a select's rows, or the one result of the others. */
+export type ZTeraDBQueryEvent = Exclude<AnswerEvent, { readonly type: 'end' }>;
+
+/** A ZQL query: a builder or its plain query object. */
+export type ZTeraDBQueryInput = ZqlQuery<object> | ZqlQueryObject;
+
+/** Options of one {@link ZTeraDBConnection.query}. */
+export interface ZTeraDBQueryCallOptions {
+  /** The call's end (deadline or abort) told cheaply; see core's `CancelSource`. */
+  readonly cancel?: CancelSource | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Time limit until the answer's last frame. Default: the options' `timeoutMs`. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** An answer ends with QUERY_COMPLETE, or with an error frame (which is the whole answer). */
+const isLastFrame = (envelope: ResponseEnvelope): boolean =>
+  envelope.error || envelope.responseCode === ResponseCode.QUERY_COMPLETE;
+
+/**
+ * One authenticated socket to a ZTeraDB server: CONNECT, CONNECTED, QUERY_COMPLETE, then one
+ * query at a time (the server answers in order, docs/protocols/zteradb.md). A connection whose
+ * answer was not read to its end (an error frame, an early exit, a timeout) is no longer
+ * reusable: the server is not known to send nothing more after it.
+ */
+export class ZTeraDBConnection {
+  readonly #framed: FramedConnection<WireObject, ResponseEnvelope>;
+  readonly #socket: Socket;
+  readonly #options: ResolvedZTeraDBOptions;
+  readonly #session: ZTeraDBSession;
+  readonly #secrets: readonly Secret[];
+  #reusable = true;
+  #busy = false;
+
+  private constructor(
+    framed: FramedConnection<WireObject, ResponseEnvelope>,
+    socket: Socket,
+    options: ResolvedZTeraDBOptions,
+    session: ZTeraDBSession,
+  ) {
+    this.#framed = framed;
+    this.#socket = socket;
+    this.#options = options;
+    this.#session = session;
+    this.#secrets = [options.clientKey, options.accessKey, options.secretKey, session.accessToken];
+  }
+
+  /**
+   * Connects and authenticates (the CONNECT frame signed afresh, the server's proof verified)
+   * within `connectTimeoutMs`.
+   * @throws ZTeraDBAuthenticationError when the server refuses the CONNECT (`serverCode` kept).
+   * @throws AuthenticationError `CONN_ZTERADB_SERVER_PROOF` for a bad server proof; core's
+   * connection, timeout and abort errors; ProtocolError for a handshake out of order.
+   */
+  static async open(options: ResolvedZTeraDBOptions, signal?: AbortSignal): Promise<ZTeraDBConnection> {
+    const started = performance.now();
+    const socket = await connectSocket({
+      host: options.host,
+      port: options.port,
+      tls: tlsOptionsOf(options),
+      connectTimeoutMs: options.connectTimeoutMs,
+      signal,
+      events: options.events,
+    });
+    const framed = new FramedConnection<WireObject, ResponseEnvelope>(socket, {
+      codec: zteradbClientCodec(options.maxFrameBytes),
+      correlation: { mode: 'in-order' },
+      maxInFlight: 1,
+      target: { host: options.host, port: options.port },
+      events: options.events,
+    });
+    try {
+      const session = await handshake(framed, options, {
+        signal,
+        // The TCP (and TLS) part already used some of the connect time.
+        timeoutMs: Math.max(1, options.connectTimeoutMs - (performance.now() - started)),
+      });
+      return new ZTeraDBConnection(framed, socket, options, session);
+    } catch (error) {
+      framed.destroy();
+      throw error;
+    }
+  }
+
+  /** The session the handshake yielded (the access token is a `Secret`). */
+  get session(): ZTeraDBSession {
+    return this.#session;
+  }
+
+  /** True until the socket closes or fails. */
+  get isOpen(): boolean {
+    return this.#framed.isOpen;
+  }
+
+  /** True when the connection is open, idle, and every answer on it was read to its end. */
+  get isReusable(): boolean {
+    return this.#reusable && !this.#busy && this.#framed.isOpen;
+  }
+
+  /** Resolves when the socket has closed. */
+  get closed(): Promise<void> {
+    return this.#framed.closed;
+  }
+
+  /**
+   * Runs one query. A select yields one `row` event per row until QUERY_COMPLETE; a count,
+   * insert, update or delete yields its one `result` once the answer is over (QUERY_COMPLETE
+   * awaited for at most `completeGraceMs`; without it the connection is closed). Nothing is sent
+   * before the first `next()`.
+   * @throws the typed server error for an error frame (`ZTeraDBQueryError`, ...), never empty rows.
+   * Leaving the loop early sends CANCEL and closes the connection.
+   */
+  query(
+    query: ZTeraDBQueryInput,
+    options: ZTeraDBQueryCallOptions = {},
+  ): AsyncIterableIterator<ZTeraDBQueryEvent> {
+    return this.#run(query, options);
+  }
+
+  /** Closes after an answer in flight is read (or `timeoutMs` passes). */
+  async close(timeoutMs?: number): Promise<void> {
+    this.#reusable = false;
+    await this.#framed.close(timeoutMs === undefined ? {} : { timeoutMs });
+  }
+
+  /** Closes at once; a query in flight fails with a `ConnectionError`. */
+  destroy(error?: ConnError): void {
+    this.#reusable = false;
+    this.#framed.destroy(error);
+  }
+
+  async *#run(query: ZTeraDBQueryInput, options: ZTeraDBQueryCallOptions): AsyncGenerator<ZTeraDBQueryEvent> {
+    const queryObject = 'toJSON' in query ? query.toJSON() : query;
+    const reader = new AnswerReader(requestKindOf(queryObject), this.#secrets);
+    const request = buildQueryRequest({
+      clientKey: this.#options.clientKey,
+      accessToken: this.#session.accessToken,
+      databaseId: this.#options.databaseId,
+      env: this.#options.env,
+      query: { toJSON: () => queryObject },
+    });
+    const streamOptions: RequestStreamOptions<ResponseEnvelope> & { cancel?: CancelSource | undefined } = {
+      isLast: isLastFrame,
+      signal: options.signal,
+      cancel: options.cancel,
+      timeoutMs: options.timeoutMs ?? this.#options.timeoutMs,
+    };
+    const frames = this.#framed.requestStream(request, streamOptions);
+    this.#busy = true;
+    // True once the answer's last frame (QUERY_COMPLETE or an error frame) was taken.
+    let answerEnded = false;
+    try {
+      let result: ZTeraDBQueryEvent | undefined;
+      while (reader.state === 'reading' || reader.state === 'awaiting-complete') {
+        const next =
+          reader.state === 'awaiting-complete' ? await this.#withinGrace(frames) : await frames.next();
+        if (next === 'expired' || next.done === true) break;
+        answerEnded = isLastFrame(next.value);
+        const event = reader.accept(next.value);
+        if (event.type === 'row') yield event;
+        else if (event.type === 'result') result = event;
+      }
+      // A single result is handed out only after the answer's end, so that a caller who stops
+      // at the result leaves a reusable connection.
+      if (result !== undefined) yield result;
+    } finally {
+      this.#busy = false;
+      if (!reader.connectionReusable) this.#reusable = false;
+      if (!answerEnded) this.#cancelAndClose(frames);
+    }
+  }
+
+  /** The next frame, or `'expired'` when QUERY_COMPLETE did not come within `completeGraceMs`. */
+  async #withinGrace(
+    frames: AsyncIterator<ResponseEnvelope, undefined>,
+  ): Promise<IteratorResult<ResponseEnvelope, undefined> | 'expired'> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      // Ref'd: the caller awaits this.
+      timer = setTimeout(() => resolve('expired'), this.#options.completeGraceMs);
+    });
+    try {
+      return await Promise.race([frames.next(), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * The answer was left unread (early exit, grace expired, transport failure): stop taking its
+   * frames, tell the server with CANCEL (it then ends the connection), and close. The rest of the
+   * answer is read and dropped meanwhile: closing a socket with unread bytes resets it, and the
+   * server could lose the CANCEL.
+   */
+  #cancelAndClose(frames: AsyncIterator<ResponseEnvelope, undefined>): void {
+    void frames.return?.();
+    if (!this.#framed.isOpen || this.#socket.destroyed) {
+      this.#framed.destroy();
+      return;
+    }
+    // Written on the socket directly: the transport takes one request at a time, and the
+    // abandoned answer holds that slot until the server stops sending it.
+    const encoded = zteradbClientCodec(this.#options.maxFrameBytes).encode(buildCancelRequest(), undefined);
+    for (const chunk of Array.isArray(encoded) ? encoded : [encoded]) this.#socket.write(chunk);
+    // A server that ignores CANCEL is closed on after the grace. Unref'd: nobody awaits it.
+    const timer = setTimeout(() => this.#framed.destroy(), this.#options.completeGraceMs);
+    timer.unref();
+    void this.#framed.closed.then(() => clearTimeout(timer));
+  }
+}
+
+async function handshake(
+  framed: FramedConnection<WireObject, ResponseEnvelope>,
+  options: ResolvedZTeraDBOptions,
+  call: { signal: AbortSignal | undefined; timeoutMs: number },
+): Promise<ZTeraDBSession> {
+  const { frame } = buildConnectRequest(options);
+  const reader = new HandshakeReader({
+    clientKey: options.clientKey,
+    accessKey: options.accessKey,
+    secretKey: options.secretKey,
+    strictServerProof: options.strictServerProof,
+  });
+  for await (const envelope of framed.requestStream(frame, { isLast: isLastFrame, ...call })) {
+    const progress = reader.accept(envelope);
+    if (progress.done) return progress.session;
+  }
+  // The stream ends only after its last frame, which the reader has judged: unreachable.
+  throw new ProtocolError('handshake: the answer to CONNECT ended without a session', {
+    code: 'CONN_ZTERADB_HANDSHAKE',
+  });
+}
+
+function tlsOptionsOf(options: ResolvedZTeraDBOptions): TlsOptions | false {
+  const { tls } = options;
+  if (tls === undefined) return false;
+  return { rejectUnauthorized: tls.rejectUnauthorized, ca: tls.ca, servername: tls.servername };
+}
