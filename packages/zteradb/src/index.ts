@@ -1,6 +1,6 @@
 /**
  * `@conn/zteradb`: a ZTeraDB driver for Node.js, in development. So far: the wire protocol's
- * pure codecs, the typed ZQL query builder and a single connection. The client and its pool follow.
+ * pure codecs, the typed ZQL query builder, single connections, and `ZTeraDBClient` with its pool.
  * @packageDocumentation
  */
 
@@ -23,6 +23,8 @@ export {
   ServerError,
   TimeoutError,
 } from '@conn/core';
+// The client: a pool of connections (min kept, max bounded) and every call on core's CallRunner.
+export { ZTeraDBClient, type ZTeraDBRowOf } from './client.js';
 // One authenticated connection: the handshake, then one query at a time (rows or a single result).
 export {
   ZTeraDBConnection,
@@ -92,6 +94,8 @@ export {
   zteradbClientCodec,
   zteradbJsonCodec,
 } from './protocol/index.js';
+// The rows of one select: `for await`, `toArray()`, `first()`.
+export { ZTeraDBRows } from './rows.js';
 // The answer to one query, read frame by frame (pure): rows until QUERY_COMPLETE, or one result.
 export {
   type AnswerEvent,
