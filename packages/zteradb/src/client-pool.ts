@@ -1,11 +1,13 @@
-import { type EventPublisher, type Lease, Pool } from '@conn/core';
+import { type EventPublisher, Pool } from '@conn/core';
 import { ZTeraDBConnection } from './connection.js';
 import type { ResolvedZTeraDBOptions } from './options.js';
 
 /**
  * The client's connections: core's `Pool` with exclusive leases (the server answers one query at
  * a time per connection). `min` are opened in the background and kept, at most `max` exist, and
- * further callers wait in line for at most `acquireTimeoutMs`. @internal
+ * further callers wait in line for at most `acquireTimeoutMs`. A released connection whose last
+ * answer was not read to its end (early exit, error frame, timeout) is destroyed by the pool
+ * (`isReusable`), never lent again half-read. @internal
  */
 export function createConnectionPool(
   options: ResolvedZTeraDBOptions,
@@ -32,13 +34,4 @@ export function createConnectionPool(
       ...(events === undefined ? {} : { events }),
     },
   );
-}
-
-/**
- * Gives a connection back: reused only when its last answer was read to the end; otherwise (an
- * early exit, an error frame, a timeout) destroyed, never returned half-read. @internal
- */
-export function giveBack(lease: Lease<ZTeraDBConnection>): void {
-  if (lease.resource.isReusable) lease.release();
-  else lease.destroy();
 }

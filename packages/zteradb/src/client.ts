@@ -8,7 +8,7 @@ import {
   type Pool,
   type Secret,
 } from '@conn/core';
-import { createConnectionPool, giveBack } from './client-pool.js';
+import { createConnectionPool } from './client-pool.js';
 import type { ZTeraDBConnection, ZTeraDBQueryInput } from './connection.js';
 import {
   type FromEnvOptions,
@@ -87,7 +87,7 @@ export class ZTeraDBClient implements AsyncDisposable {
    */
   connect(options: CallOptions = {}): Promise<void> {
     return this.#calls.run({ operation: 'connect' }, options, async (call) => {
-      giveBack(await this.#acquire(call));
+      (await this.#acquire(call)).release();
     });
   }
 
@@ -148,7 +148,7 @@ export class ZTeraDBClient implements AsyncDisposable {
     const lease = await this.#pool.acquire({ signal: call.signal });
     // The call may have ended while the grant was on its way: give the lease straight back.
     if (call.reason !== undefined) {
-      giveBack(lease);
+      lease.release();
       throw call.reason;
     }
     call.target = { host: this.#options.host, port: this.#options.port };
@@ -169,7 +169,7 @@ export class ZTeraDBClient implements AsyncDisposable {
         }
         throw new TypeError(`ZTeraDB ${kind}: the answer ended without a result`);
       } finally {
-        giveBack(lease);
+        lease.release();
       }
     });
   }
@@ -188,7 +188,7 @@ export class ZTeraDBClient implements AsyncDisposable {
         if (event.type === 'row') yield event.row as Row;
       }
     } finally {
-      giveBack(lease);
+      lease.release();
     }
   }
 }

@@ -9,17 +9,7 @@ import type { CountStatement } from './query-ast.js';
 import type { QueryContext } from './query-context.js';
 import { ResponseWriter } from './response-writer.js';
 import { Access } from './users.js';
-import { objectsWhere, type PropertyLookup, userProperty } from './where-filter.js';
-
-/** `objects` that meet the statement's `where` (all without one). */
-function matching<T>(
-  context: QueryContext,
-  statement: CountStatement,
-  objects: readonly T[],
-  lookup: (object: T) => PropertyLookup,
-): T[] {
-  return objectsWhere(context, statement.where, objects, lookup);
-}
+import { objectsWhere, userProperty } from './where-filter.js';
 
 function count(context: QueryContext, statement: CountStatement): number {
   const db = context.db;
@@ -32,25 +22,29 @@ function count(context: QueryContext, statement: CountStatement): number {
         0,
       );
     case 'users':
-      return matching(context, statement, db.users, userProperty).length;
+      return objectsWhere(context, statement.where, db.users, userProperty).length;
     case 'servers':
-      return matching(context, statement, [0], () => serverLookup(context)).length;
+      return objectsWhere(context, statement.where, [0], () => serverLookup(context)).length;
     case 'servers_received_points':
-      return matching(context, statement, [0], () => serverLookup(context)).length * db.receivedPoints;
-    case 'servers_selected_points':
-      return matching(context, statement, [0], () => serverLookup(context)).length * db.selectedPoints;
-    case 'pools':
-      return matching(context, statement, [0], () => poolLookup(context)).length;
-    case 'shards':
-      return matching(context, statement, db.shards.list(), (shard) => shardLookup(context, shard)).length;
-    case 'shards_size':
-      return matching(context, statement, db.shards.list(), (shard) => shardLookup(context, shard)).reduce(
-        (total, shard) => total + shard.size,
-        0,
+      return (
+        objectsWhere(context, statement.where, [0], () => serverLookup(context)).length * db.receivedPoints
       );
+    case 'servers_selected_points':
+      return (
+        objectsWhere(context, statement.where, [0], () => serverLookup(context)).length * db.selectedPoints
+      );
+    case 'pools':
+      return objectsWhere(context, statement.where, [0], () => poolLookup(context)).length;
+    case 'shards':
+      return objectsWhere(context, statement.where, db.shards.list(), (shard) => shardLookup(context, shard))
+        .length;
+    case 'shards_size':
+      return objectsWhere(context, statement.where, db.shards.list(), (shard) =>
+        shardLookup(context, shard),
+      ).reduce((total, shard) => total + shard.size, 0);
     default:
       // groups and tags: there are none, but a `where` is still evaluated
-      matching(context, statement, [], () => () => '');
+      objectsWhere(context, statement.where, [], () => () => '');
       return 0;
   }
 }

@@ -19,7 +19,7 @@ import { QueryFailure } from './query-failure.js';
 import { ResponseWriter } from './response-writer.js';
 import type { PropertyValue } from './run-show.js';
 import { Access, accessToString } from './users.js';
-import { objectsWhere, type PropertyLookup, seriesProperty, userProperty } from './where-filter.js';
+import { objectsWhere, seriesProperty, userProperty } from './where-filter.js';
 
 /** Rows listed when no `limit` is given (§12). */
 const DEFAULT_LIST_LIMIT = 1000;
@@ -46,16 +46,6 @@ function listLimit(context: QueryContext, limit: Expression | undefined): number
   return Number(value);
 }
 
-/** `objects` that meet the statement's `where` (all of them without one). */
-function filtered<T>(
-  context: QueryContext,
-  statement: ListStatement,
-  objects: readonly T[],
-  lookup: (object: T) => PropertyLookup,
-): T[] {
-  return objectsWhere(context, statement.where, objects, lookup);
-}
-
 function rows(
   context: QueryContext,
   statement: ListStatement,
@@ -71,26 +61,28 @@ function rows(
           return columns.map((column) => lookup(column));
         });
     case 'users':
-      return filtered(context, statement, context.db.users, userProperty)
+      return objectsWhere(context, statement.where, context.db.users, userProperty)
         .slice(0, limit)
         .map((user) =>
           columns.map((column) => (column === 'access' ? accessToString(user.access) : user.name)),
         );
     case 'servers':
-      return filtered(context, statement, [0], () => serverLookup(context))
+      return objectsWhere(context, statement.where, [0], () => serverLookup(context))
         .slice(0, limit)
         .map(() => columns.map((column) => serverValue(context, column)));
     case 'pools':
-      return filtered(context, statement, [0], () => poolLookup(context))
+      return objectsWhere(context, statement.where, [0], () => poolLookup(context))
         .slice(0, limit)
         .map(() => columns.map((column) => poolValue(context, column)));
     case 'shards':
-      return filtered(context, statement, context.db.shards.list(), (shard) => shardLookup(context, shard))
+      return objectsWhere(context, statement.where, context.db.shards.list(), (shard) =>
+        shardLookup(context, shard),
+      )
         .slice(0, limit)
         .map((shard) => columns.map((column) => shardValue(context, shard, column)));
     default:
       // the test server has no groups or tags; a `where` is still evaluated
-      filtered(context, statement, [], () => () => '');
+      objectsWhere(context, statement.where, [], () => () => '');
       return [];
   }
 }
