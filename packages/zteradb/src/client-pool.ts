@@ -21,7 +21,7 @@ export function createConnectionPool(
         void connection.closed.then(() => lost());
         return connection;
       },
-      destroy: (connection) => connection.destroy(),
+      destroy: (connection) => connection.retire(),
       isReusable: (connection) => connection.isReusable,
     },
     {

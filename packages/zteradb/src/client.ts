@@ -2,14 +2,17 @@ import {
   type CallContext,
   type CallOptions,
   CallRunner,
+  type ConnError,
   createEventPublisher,
   type EventPublisher,
+  isConnError,
   type Lease,
   type Pool,
+  type PoolStats,
   type Secret,
 } from '@conn/core';
 import { createConnectionPool } from './client-pool.js';
-import type { ZTeraDBConnection, ZTeraDBQueryInput } from './connection.js';
+import { ZTeraDBConnection } from './connection.js';
 import {
   type FromEnvOptions,
   optionsFromEnv,
@@ -18,14 +21,23 @@ import {
   resolveOptions,
   type ZTeraDBClientOptions,
 } from './options.js';
+import { planQuery, type QueryPlan, type ZTeraDBQueryInput } from './query-plan.js';
 import { ZTeraDBRows } from './rows.js';
 import type { ZTeraDBResultOf } from './stream/answer-reader.js';
+import { RowFeed } from './stream/row-feed.js';
 import type { ZqlQuery } from './zql/query.js';
 
 /** The row type a query builder was made for (`ZTeraDBQuery<User>('user')` → `User`). */
 export type ZTeraDBRowOf<Q> = Q extends ZqlQuery<infer Row, infer _Kind> ? Row : Record<string, unknown>;
 
 type SingleKind = keyof ZTeraDBResultOf;
+
+/** Rows read ahead of a slow `for await` before the socket is paused. */
+const ROW_FEED_HIGH_WATER_MARK = 512;
+
+/** A session the server ended (token expired or dropped): a read is tried once more on a fresh connection. */
+const isSessionEnded = (error: unknown): error is ConnError =>
+  isConnError(error) && error.details['sessionEnded'] === true;
 
 /**
  * A ZTeraDB database: a pool of authenticated connections (core's `Pool`: `min` kept open, at most
@@ -41,6 +53,8 @@ export class ZTeraDBClient implements AsyncDisposable {
   readonly #options: ResolvedZTeraDBOptions;
   readonly #pool: Pool<ZTeraDBConnection>;
   readonly #calls: CallRunner;
+  /** Aborts handshakes that are not the pool's (`ping()`) when the client closes. */
+  readonly #closing = new AbortController();
   #closed = false;
 
   /** @throws ConfigError naming the bad option, before any I/O. */
@@ -76,6 +90,11 @@ export class ZTeraDBClient implements AsyncDisposable {
     return new ZTeraDBClient(optionsFromEnv(env, options));
   }
 
+  /** The pool's counters now: open, idle and leased connections, callers waiting, `min`, `max`. */
+  stats(): PoolStats {
+    return this.#pool.stats();
+  }
+
   /** True after `close()`. */
   get isClosed(): boolean {
     return this.#closed;
@@ -92,18 +111,42 @@ export class ZTeraDBClient implements AsyncDisposable {
   }
 
   /**
+   * Checks the server end to end: opens a new connection, authenticates (CONNECT, CONNECTED, the
+   * server's proof) and closes it; resolves with the time that took. ZTeraDB defines a PING
+   * request but no client sends it and its answer is undocumented, so a full handshake is the
+   * one round trip known to prove the server is up and the keys are good. Pooled connections are
+   * not touched.
+   */
+  ping(options: CallOptions = {}): Promise<{ readonly roundTripMs: number }> {
+    return this.#calls.run({ operation: 'ping' }, options, async (call) => {
+      call.target = { host: this.#options.host, port: this.#options.port };
+      const started = performance.now();
+      const signals = [this.#closing.signal, call.signal].filter((signal) => signal !== undefined);
+      const connection = await ZTeraDBConnection.open(this.#options, AbortSignal.any(signals));
+      const roundTripMs = performance.now() - started;
+      connection.destroy();
+      return { roundTripMs };
+    });
+  }
+
+  /**
    * Runs a select and returns its rows as they arrive (one frame each, read with backpressure):
    * `for await (const row of client.run(q))`, or `toArray()` / `first()`. Nothing is sent before
-   * the rows are read. The deadline covers the wait for a connection and the whole answer; leaving
-   * the loop early cancels the answer on the server and replaces the connection.
+   * the rows are read. One call covers the wait for a connection and the whole answer (its
+   * deadline, `signal` and trace). Leaving the loop early reads the rest for a short grace to
+   * keep the connection, or cancels the answer on the server and replaces the connection; it is
+   * never lent again half-read. A select that fails because the server ended the session, before
+   * any row arrived, is tried once more on a fresh connection.
+   * @throws ConfigError `CONN_ZTERADB_QUERY` at once for a query that is not a select.
    * @throws (while iterating) `ZTeraDBQueryError` for a server error frame, core's timeout, abort,
    * pool and connection errors, `ClientClosedError` after `close()`.
    */
   run<Q extends ZTeraDBQueryInput>(query: Q, options: CallOptions = {}): ZTeraDBRows<ZTeraDBRowOf<Q>> {
-    return new ZTeraDBRows(() => this.#stream<ZTeraDBRowOf<Q>>(query, options));
+    const plan = planQuery(query, ['select']);
+    return new ZTeraDBRows(() => this.#stream<ZTeraDBRowOf<Q>>(plan, options));
   }
 
-  /** The number of rows the count query matches. */
+  /** The number of rows the count query (`ZTeraDBQuery('t').count()`) matches. */
   async count(query: ZTeraDBQueryInput, options: CallOptions = {}): Promise<number> {
     return (await this.#single('count', query, options)).count;
   }
@@ -125,10 +168,12 @@ export class ZTeraDBClient implements AsyncDisposable {
 
   /**
    * Closes every connection: waits up to `timeoutMs` (default the pool's 30 s) for those in use,
-   * then destroys them. Later calls fail with `ClientClosedError`. Idempotent.
+   * then destroys them; handshakes under way are abandoned. Later calls fail with
+   * `ClientClosedError`. Idempotent.
    */
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
     this.#closed = true;
+    this.#closing.abort(this.#calls.closedError());
     await this.#pool.close(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
   }
 
@@ -155,37 +200,79 @@ export class ZTeraDBClient implements AsyncDisposable {
     return lease;
   }
 
-  async #single<K extends SingleKind>(
+  #single<K extends SingleKind>(
     kind: K,
     query: ZTeraDBQueryInput,
     options: CallOptions,
   ): Promise<ZTeraDBResultOf[K]> {
-    return this.#calls.run({ operation: kind, write: kind !== 'count' }, options, async (call) => {
-      const lease = await this.#acquire(call);
+    let plan: QueryPlan;
+    try {
+      plan = planQuery(query, [kind]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const spec = { operation: kind, statement: plan.statement, write: kind !== 'count' };
+    return this.#calls.run(spec, options, async (call) => {
       try {
-        call.markSent();
-        for await (const event of lease.resource.query(query, { cancel: call, timeoutMs: finite(call) })) {
-          if (event.type === 'result') return event.result as ZTeraDBResultOf[K];
-        }
-        throw new TypeError(`ZTeraDB ${kind}: the answer ended without a result`);
-      } finally {
-        lease.release();
+        return await this.#singleAttempt<K>(plan, call);
+      } catch (error) {
+        // A count is a read: a session the server ended is worth one fresh connection.
+        if (kind !== 'count' || !isSessionEnded(error)) throw error;
+        call.noteFailure(error);
+        return await this.#singleAttempt<K>(plan, call);
       }
     });
   }
 
-  async *#stream<Row>(query: ZTeraDBQueryInput, options: CallOptions): AsyncGenerator<Row, void, undefined> {
-    let deadline = 0;
-    const lease = await this.#calls.run({ operation: 'run' }, options, async (call) => {
-      const acquired = await this.#acquire(call);
-      deadline = call.remainingMs();
-      return acquired;
-    });
+  async #singleAttempt<K extends SingleKind>(
+    plan: QueryPlan,
+    call: CallContext,
+  ): Promise<ZTeraDBResultOf[K]> {
+    const lease = await this.#acquire(call);
     try {
-      // The rest of the call's one deadline bounds the answer.
-      const timeoutMs = Number.isFinite(deadline) ? Math.max(1, deadline) : undefined;
-      for await (const event of lease.resource.query(query, { signal: options.signal, timeoutMs })) {
-        if (event.type === 'row') yield event.row as Row;
+      call.markSent();
+      for await (const event of lease.resource.query(plan, { cancel: call, timeoutMs: finite(call) })) {
+        if (event.type === 'result') return event.result as ZTeraDBResultOf[K];
+      }
+      // The reader yields a result or throws; an answer without one never gets here.
+      throw new TypeError(`ZTeraDB ${plan.kind}: the answer ended without a result`);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /**
+   * The rows of one select: a producer task (one call: pool wait, request and whole answer) hands
+   * rows to the caller's loop through a {@link RowFeed}, which pauses it when the loop is behind.
+   */
+  #stream<Row>(plan: QueryPlan, options: CallOptions): RowFeed<Row> {
+    const feed = new RowFeed<Row>(ROW_FEED_HIGH_WATER_MARK);
+    this.#calls
+      .run({ operation: 'run', statement: plan.statement }, options, async (call) => {
+        try {
+          await this.#streamAttempt(plan, call, feed);
+        } catch (error) {
+          if (feed.pushed > 0 || feed.consumerLeft || !isSessionEnded(error)) throw error;
+          call.noteFailure(error);
+          await this.#streamAttempt(plan, call, feed);
+        }
+      })
+      .then(
+        () => feed.end(),
+        (error: unknown) => feed.fail(error),
+      );
+    return feed;
+  }
+
+  async #streamAttempt<Row>(plan: QueryPlan, call: CallContext, feed: RowFeed<Row>): Promise<void> {
+    const lease = await this.#acquire(call);
+    try {
+      for await (const event of lease.resource.query(plan, { cancel: call, timeoutMs: finite(call) })) {
+        if (feed.consumerLeft) break;
+        if (event.type === 'row' && !feed.push(event.row as Row)) {
+          await feed.room();
+          if (feed.consumerLeft) break;
+        }
       }
     } finally {
       lease.release();

@@ -17,15 +17,11 @@ import type { WireObject } from './protocol/json.js';
 import { buildCancelRequest, buildQueryRequest } from './protocol/query-request.js';
 import { ResponseCode } from './protocol/response-codes.js';
 import type { ResponseEnvelope } from './protocol/response-envelope.js';
+import type { QueryPlan } from './query-plan.js';
 import { type AnswerEvent, AnswerReader } from './stream/answer-reader.js';
-import { requestKindOf } from './stream/request-kind.js';
-import type { ZqlQuery, ZqlQueryObject } from './zql/query.js';
 
 /** What {@link ZTeraDBConnection.query} yields: a select's rows, or the one result of the others. */
 export type ZTeraDBQueryEvent = Exclude<AnswerEvent, { readonly type: 'end' }>;
-
-/** A ZQL query: a builder or its plain query object. */
-export type ZTeraDBQueryInput = ZqlQuery<object> | ZqlQueryObject;
 
 /** Options of one {@link ZTeraDBConnection.query}. */
 export interface ZTeraDBQueryCallOptions {
@@ -35,6 +31,18 @@ export interface ZTeraDBQueryCallOptions {
   /** Time limit until the answer's last frame. Default: the options' `timeoutMs`. */
   readonly timeoutMs?: number | undefined;
 }
+
+/**
+ * A session token this close to its expiry is not used for another query: the connection is
+ * replaced (re-authenticated) instead, leaving room for clock skew and for the query itself.
+ */
+const TOKEN_RENEW_MARGIN_MS = 30_000;
+
+/**
+ * After an early exit, at most this many frames are read and dropped to reach QUERY_COMPLETE
+ * (within `completeGraceMs`) and keep the connection; past it a new connection is cheaper.
+ */
+const DRAIN_FRAME_LIMIT = 1_024;
 
 /** An answer ends with QUERY_COMPLETE, or with an error frame (which is the whole answer). */
 const isLastFrame = (envelope: ResponseEnvelope): boolean =>
@@ -54,6 +62,8 @@ export class ZTeraDBConnection {
   readonly #secrets: readonly Secret[];
   #reusable = true;
   #busy = false;
+  /** A CANCEL was written; the socket ends when the server closes it or the grace passes. */
+  #cancelling = false;
 
   private constructor(
     framed: FramedConnection<WireObject, ResponseEnvelope>,
@@ -115,9 +125,12 @@ export class ZTeraDBConnection {
     return this.#framed.isOpen;
   }
 
-  /** True when the connection is open, idle, and every answer on it was read to its end. */
+  /**
+   * True when the connection is open, idle, every answer on it was read to its end, and its
+   * session token is not about to expire (the pool then replaces it with a fresh session).
+   */
   get isReusable(): boolean {
-    return this.#reusable && !this.#busy && this.#framed.isOpen;
+    return this.#reusable && !this.#busy && this.#framed.isOpen && !this.#tokenExpiring();
   }
 
   /** Resolves when the socket has closed. */
@@ -131,13 +144,12 @@ export class ZTeraDBConnection {
    * awaited for at most `completeGraceMs`; without it the connection is closed). Nothing is sent
    * before the first `next()`.
    * @throws the typed server error for an error frame (`ZTeraDBQueryError`, ...), never empty rows.
-   * Leaving the loop early sends CANCEL and closes the connection.
+   * Leaving the loop early reads the rest of the answer for at most `completeGraceMs` (and
+   * {@link DRAIN_FRAME_LIMIT} frames) to keep the connection; failing that, or after a timeout,
+   * abort or error, it sends CANCEL and closes the connection.
    */
-  query(
-    query: ZTeraDBQueryInput,
-    options: ZTeraDBQueryCallOptions = {},
-  ): AsyncIterableIterator<ZTeraDBQueryEvent> {
-    return this.#run(query, options);
+  query(plan: QueryPlan, options: ZTeraDBQueryCallOptions = {}): AsyncIterableIterator<ZTeraDBQueryEvent> {
+    return this.#run(plan, options);
   }
 
   /** Closes after an answer in flight is read (or `timeoutMs` passes). */
@@ -146,21 +158,28 @@ export class ZTeraDBConnection {
     await this.#framed.close(timeoutMs === undefined ? {} : { timeoutMs });
   }
 
+  /**
+   * What the pool calls to drop the connection: at once, unless a CANCEL is on its way out, which
+   * destroying would discard; the server's close (or `completeGraceMs`) then ends the socket.
+   */
+  retire(): void {
+    if (!this.#cancelling) this.destroy();
+  }
+
   /** Closes at once; a query in flight fails with a `ConnectionError`. */
   destroy(error?: ConnError): void {
     this.#reusable = false;
     this.#framed.destroy(error);
   }
 
-  async *#run(query: ZTeraDBQueryInput, options: ZTeraDBQueryCallOptions): AsyncGenerator<ZTeraDBQueryEvent> {
-    const queryObject = 'toJSON' in query ? query.toJSON() : query;
-    const reader = new AnswerReader(requestKindOf(queryObject), this.#secrets);
+  async *#run(plan: QueryPlan, options: ZTeraDBQueryCallOptions): AsyncGenerator<ZTeraDBQueryEvent> {
+    const reader = new AnswerReader(plan.kind, this.#secrets);
     const request = buildQueryRequest({
       clientKey: this.#options.clientKey,
       accessToken: this.#session.accessToken,
       databaseId: this.#options.databaseId,
       env: this.#options.env,
-      query: { toJSON: () => queryObject },
+      query: plan.wire,
     });
     const streamOptions: RequestStreamOptions<ResponseEnvelope> & { cancel?: CancelSource | undefined } = {
       isLast: isLastFrame,
@@ -172,6 +191,7 @@ export class ZTeraDBConnection {
     this.#busy = true;
     // True once the answer's last frame (QUERY_COMPLETE or an error frame) was taken.
     let answerEnded = false;
+    let failed = false;
     try {
       let result: ZTeraDBQueryEvent | undefined;
       while (reader.state === 'reading' || reader.state === 'awaiting-complete') {
@@ -186,21 +206,51 @@ export class ZTeraDBConnection {
       // A single result is handed out only after the answer's end, so that a caller who stops
       // at the result leaves a reusable connection.
       if (result !== undefined) yield result;
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
+      // The consumer left a select early: its rest may be short enough to read and drop.
+      if (!answerEnded && !failed && reader.state === 'reading')
+        answerEnded = await this.#drain(frames, reader);
       this.#busy = false;
       if (!reader.connectionReusable) this.#reusable = false;
       if (!answerEnded) this.#cancelAndClose(frames);
     }
   }
 
+  /**
+   * Reads and drops the rest of an abandoned answer, for at most `completeGraceMs` and
+   * {@link DRAIN_FRAME_LIMIT} frames. True when its last frame came (the reader then says whether
+   * it ended well); false leaves the answer unread.
+   */
+  async #drain(frames: AsyncIterator<ResponseEnvelope, undefined>, reader: AnswerReader): Promise<boolean> {
+    const endsAt = performance.now() + this.#options.completeGraceMs;
+    try {
+      for (let count = 0; count < DRAIN_FRAME_LIMIT; count += 1) {
+        const remainingMs = endsAt - performance.now();
+        if (remainingMs <= 0) return false;
+        const next = await this.#withinGrace(frames, remainingMs);
+        if (next === 'expired' || next.done === true) return false;
+        reader.accept(next.value);
+        if (isLastFrame(next.value)) return true;
+      }
+      return false;
+    } catch {
+      // An error frame or a transport failure while dropping: not worth keeping; close.
+      return false;
+    }
+  }
+
   /** The next frame, or `'expired'` when QUERY_COMPLETE did not come within `completeGraceMs`. */
   async #withinGrace(
     frames: AsyncIterator<ResponseEnvelope, undefined>,
+    graceMs: number = this.#options.completeGraceMs,
   ): Promise<IteratorResult<ResponseEnvelope, undefined> | 'expired'> {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {
       // Ref'd: the caller awaits this.
-      timer = setTimeout(() => resolve('expired'), this.#options.completeGraceMs);
+      timer = setTimeout(() => resolve('expired'), graceMs);
     });
     try {
       return await Promise.race([frames.next(), expired]);
@@ -215,6 +265,11 @@ export class ZTeraDBConnection {
    * answer is read and dropped meanwhile: closing a socket with unread bytes resets it, and the
    * server could lose the CANCEL.
    */
+  #tokenExpiring(): boolean {
+    const expiresAt = this.#session.accessTokenExpiresAt;
+    return expiresAt !== undefined && expiresAt.getTime() - Date.now() <= TOKEN_RENEW_MARGIN_MS;
+  }
+
   #cancelAndClose(frames: AsyncIterator<ResponseEnvelope, undefined>): void {
     void frames.return?.();
     if (!this.#framed.isOpen || this.#socket.destroyed) {
@@ -225,6 +280,7 @@ export class ZTeraDBConnection {
     // abandoned answer holds that slot until the server stops sending it.
     const encoded = zteradbClientCodec(this.#options.maxFrameBytes).encode(buildCancelRequest(), undefined);
     for (const chunk of Array.isArray(encoded) ? encoded : [encoded]) this.#socket.write(chunk);
+    this.#cancelling = true;
     // A server that ignores CANCEL is closed on after the grace. Unref'd: nobody awaits it.
     const timer = setTimeout(() => this.#framed.destroy(), this.#options.completeGraceMs);
     timer.unref();

@@ -1,6 +1,7 @@
 /**
- * `@conn/zteradb`: a ZTeraDB driver for Node.js, in development. So far: the wire protocol's
- * pure codecs, the typed ZQL query builder, single connections, and `ZTeraDBClient` with its pool.
+ * `@conn/zteradb`: a ZTeraDB driver for Node.js: `ZTeraDBClient` (a pool that honours `min`
+ * and `max`, streamed rows, typed errors, the driver contract of docs/driver-contract.md), the typed
+ * ZQL query builder, and the wire protocol's pure codecs.
  * @packageDocumentation
  */
 
@@ -16,6 +17,7 @@ export {
   isConnError,
   PoolClosedError,
   PoolError,
+  type PoolStats,
   PoolTimeoutError,
   ProtocolError,
   QueryError,
@@ -25,13 +27,6 @@ export {
 } from '@conn/core';
 // The client: a pool of connections (min kept, max bounded) and every call on core's CallRunner.
 export { ZTeraDBClient, type ZTeraDBRowOf } from './client.js';
-// One authenticated connection: the handshake, then one query at a time (rows or a single result).
-export {
-  ZTeraDBConnection,
-  type ZTeraDBQueryCallOptions,
-  type ZTeraDBQueryEvent,
-  type ZTeraDBQueryInput,
-} from './connection.js';
 // Errors from server error frames: typed by both response-code tables, `serverCode` and `serverMessage` kept.
 export {
   errorFromServerFrame,
@@ -43,7 +38,6 @@ export {
   type ZTeraDBErrorOptions,
   ZTeraDBQueryError,
 } from './errors.js';
-
 // Client options: validation with defaults, the service's `.env` names, and the `zteradb://` URL form.
 export {
   DEFAULT_PORT,
@@ -76,6 +70,7 @@ export {
   NODE_RESPONSE_CODES,
   PYTHON_RESPONSE_CODES,
   type QueryRequestInput,
+  RawJson,
   RequestType,
   type RequestTypeCode,
   ResponseCode,
@@ -94,6 +89,8 @@ export {
   zteradbClientCodec,
   zteradbJsonCodec,
 } from './protocol/index.js';
+// What run(), count(), insert(), update() and delete() take: a builder or its plain query object.
+export type { ZTeraDBQueryInput } from './query-plan.js';
 // The rows of one select: `for await`, `toArray()`, `first()`.
 export { ZTeraDBRows } from './rows.js';
 // The answer to one query, read frame by frame (pure): rows until QUERY_COMPLETE, or one result.

@@ -6,11 +6,11 @@ import { ConfigError } from '@conn/core';
  * The pooled connection goes back when the iteration ends, breaks or throws.
  */
 export class ZTeraDBRows<Row> implements AsyncIterable<Row> {
-  readonly #open: () => AsyncGenerator<Row, void, undefined>;
+  readonly #open: () => AsyncIterator<Row>;
   #used = false;
 
   /** @internal Made by `ZTeraDBClient.run()`. */
-  constructor(open: () => AsyncGenerator<Row, void, undefined>) {
+  constructor(open: () => AsyncIterator<Row>) {
     this.#open = open;
   }
 

@@ -23,6 +23,7 @@ export {
   isJsonObject,
   type JsonObject,
   type JsonValue,
+  RawJson,
   stringifyWireObject,
   type WireObject,
   type WireValue,

@@ -20,6 +20,7 @@ export type WireValue =
   | null
   | Secret
   | { toJSON(): unknown }
+  | RawJson
   | readonly WireValue[]
   | { readonly [key: string]: WireValue };
 
@@ -32,15 +33,38 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 /**
- * Serialises an outgoing frame. `JSON.stringify` calls `Secret#toJSON` (which redacts) before a
- * replacer sees the value, so the replacer looks the original up on its holder and reveals it.
+ * JSON text placed into a frame as it is: a ZQL query's `toWire()`, whose key order (integer-like
+ * sort keys included) a plain JavaScript object could not keep. Allowed as a top-level value of a
+ * frame only.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Serialises an outgoing frame, top-level keys in order. `JSON.stringify` calls `Secret#toJSON`
+ * (which redacts) before a replacer sees the value, so the replacer looks the original up on its
+ * holder and reveals it. A top-level {@link RawJson} goes in as its text.
  */
 export function stringifyWireObject(frame: WireObject): string {
+  let text = '{';
+  for (const key of Object.keys(frame)) {
+    const value = frame[key];
+    if (value === undefined) continue;
+    if (text.length > 1) text += ',';
+    text += `${JSON.stringify(key)}:${value instanceof RawJson ? value.text : stringifyWireValue(value)}`;
+  }
+  return `${text}}`;
+}
+
+function stringifyWireValue(value: WireValue): string {
+  if (value instanceof Secret) return JSON.stringify(value.reveal());
+  if (typeof value === 'string') return JSON.stringify(value);
   return JSON.stringify(
-    frame,
-    function revealSecrets(this: Record<string, unknown>, key: string, value: unknown) {
+    value,
+    function revealSecrets(this: Record<string, unknown>, key: string, inner: unknown) {
       const original = this[key];
-      return original instanceof Secret ? original.reveal() : value;
+      return original instanceof Secret ? original.reveal() : inner;
     },
   );
 }

@@ -119,6 +119,11 @@ export class ZqlQuery<Row extends object = Record<string, ZqlScalar>, Kind exten
     return this.#state.kind as Kind;
   }
 
+  /** True for a count (a select with `cnt`), which answers with one number instead of rows. */
+  get isCount(): boolean {
+    return this.#state.count;
+  }
+
   #with<K extends ZqlKind>(change: Partial<QueryState>): ZqlQuery<Row, K> {
     return new ZqlQuery<Row, K>({ ...this.#state, ...change });
   }

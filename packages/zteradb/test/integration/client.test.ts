@@ -84,22 +84,27 @@ describe('ZTeraDBClient', () => {
     expect((again as ConfigError).code).toBe('CONN_ZTERADB_ROWS_READ');
   });
 
-  it('gives the connection back after a break after 10 rows; the next query on the pool succeeds', async () => {
-    const big = Array.from({ length: 1_000 }, (_, id) => ({ id, email: `u${id}@x.io`, status: true }));
-    const server = await startServer({ databases: { DB1: { user: big } } });
-    // One connection and a short wait: a lease that did not come back fails the second query.
-    const client = clientOf(server, { pool: { max: 1, acquireTimeoutMs: 2_000 } });
+  for (const [rows, connects, cancels, fate] of [
+    [1_000, 1, 0, 'its short rest is read and dropped, and the connection is reused'],
+    [50_000, 2, 1, 'the long rest is cancelled and the connection replaced'],
+  ] as const) {
+    it(`break after 10 of ${String(rows)} rows: ${fate}; the next query on the pool succeeds`, async () => {
+      const big = Array.from({ length: rows }, (_, id) => ({ id, email: `u${id}@x.io`, status: true }));
+      const server = await startServer({ databases: { DB1: { user: big } } });
+      // One connection and a short wait: a lease that did not come back fails the second query.
+      const client = clientOf(server, { pool: { max: 1, acquireTimeoutMs: 2_000 } });
 
-    const seen: unknown[] = [];
-    for await (const row of client.run(ZTeraDBQuery<User>('user').select().sort('id'))) {
-      seen.push(row.id);
-      if (seen.length === 10) break;
-    }
-    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(await client.count(ZTeraDBQuery('user').count())).toBe(1_000);
-    // The half-read connection was replaced, not reused.
-    expect(connectFrames(server)).toBe(2);
-  });
+      const seen: unknown[] = [];
+      for await (const row of client.run(ZTeraDBQuery<User>('user').select().sort('id'))) {
+        seen.push(row.id);
+        if (seen.length === 10) break;
+      }
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(await client.count(ZTeraDBQuery('user').count())).toBe(rows);
+      expect(connectFrames(server)).toBe(connects);
+      expect(server.receivedFrames.filter(({ frame }) => frame.request_type === 4)).toHaveLength(cancels);
+    });
+  }
 
   it('keeps at most max: 5 connections under 200 concurrent counts, and all succeed', async () => {
     const server = await startServer();

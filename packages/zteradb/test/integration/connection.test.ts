@@ -3,10 +3,11 @@
 import { inspect } from 'node:util';
 import { Secret } from '@conn/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ZTeraDBConnection, type ZTeraDBQueryEvent, type ZTeraDBQueryInput } from '../../src/connection.js';
+import { ZTeraDBConnection, type ZTeraDBQueryEvent } from '../../src/connection.js';
 import { ZTeraDBAuthenticationError, ZTeraDBQueryError } from '../../src/errors.js';
 import { optionsFromUrl, resolveOptions, type ZTeraDBClientOptions } from '../../src/options.js';
 import { RequestType } from '../../src/protocol/index.js';
+import { planQuery, type QueryPlan, type ZTeraDBQueryInput } from '../../src/query-plan.js';
 import {
   startZTeraDBTestServer,
   type ZTeraDBTestServer,
@@ -43,9 +44,12 @@ async function eventsOf(
   query: ZTeraDBQueryInput,
 ): Promise<ZTeraDBQueryEvent[]> {
   const events: ZTeraDBQueryEvent[] = [];
-  for await (const event of connection.query(query)) events.push(event);
+  for await (const event of connection.query(planOf(query))) events.push(event);
   return events;
 }
+
+const planOf = (query: ZTeraDBQueryInput): QueryPlan =>
+  planQuery(query, ['select', 'count', 'insert', 'update', 'delete']);
 
 const framesOfType = (server: ZTeraDBTestServer, type: number) =>
   server.receivedFrames.filter((received) => received.frame.request_type === type);
@@ -136,7 +140,7 @@ describe('ZTeraDBConnection', () => {
     const server = await startServer({ databases: { DB1: { ...sampleDatabases().DB1, big } } });
     const connection = await open(server);
     const seen: number[] = [];
-    for await (const event of connection.query({ sh: 'big', qt: 2 } as never)) {
+    for await (const event of connection.query(planOf({ sh: 'big', qt: 2 }))) {
       if (event.type === 'row') seen.push(event.row.id as number);
       if (seen.length === 2) break;
     }
@@ -155,6 +159,24 @@ describe('ZTeraDBConnection', () => {
     const rows = await eventsOf(fresh, ZTeraDBQuery('user').count());
     expect(rows).toEqual([{ type: 'result', result: { count: 3 } }]);
     expect(fresh.isReusable).toBe(true);
+  });
+
+  it('reads the short rest of an answer after a break and keeps the connection, without CANCEL', async () => {
+    const small = Array.from({ length: 300 }, (_, id) => ({ id }));
+    const server = await startServer({ databases: { DB1: { ...sampleDatabases().DB1, small } } });
+    const connection = await open(server);
+    const seen: number[] = [];
+    for await (const event of connection.query(planOf({ sh: 'small', qt: 2 }))) {
+      if (event.type === 'row') seen.push(event.row.id as number);
+      if (seen.length === 2) break;
+    }
+    expect(seen).toEqual([0, 1]);
+    expect(connection.isReusable).toBe(true);
+    expect(framesOfType(server, RequestType.CANCEL)).toHaveLength(0);
+    // The next answer on the same socket is the next query's, not the rest of the first one.
+    expect(await eventsOf(connection, ZTeraDBQuery('user').count())).toEqual([
+      { type: 'result', result: { count: 3 } },
+    ]);
   });
 
   it('keeps a single result when QUERY_COMPLETE never follows it, and closes that connection', async () => {
