@@ -2,11 +2,13 @@
 import { cockroachdbDemo } from './cockroachdb-demo.js';
 import { coreDemo } from './core-demo.js';
 import { siridbDemo } from './siridb-demo.js';
+import { zteradbDemo } from './zteradb-demo.js';
 
 const demos: ReadonlyArray<readonly [string, () => Promise<void>]> = [
   ['@conn/core', coreDemo],
   ['@conn/siridb', siridbDemo],
   ['@conn/cockroachdb', cockroachdbDemo],
+  ['@conn/zteradb', zteradbDemo],
 ];
 
 for (const [name, demo] of demos) {

@@ -2,6 +2,7 @@ import { CockroachDBClient } from '@conn/cockroachdb';
 import { startCockroachDBTestServer } from '@conn/cockroachdb/testing';
 import type { PgServerAvailability } from '@conn/pg-server';
 import { startSiriDBTestServer } from '@conn/siridb/testing';
+import { startZTeraDBTestServer } from '@conn/zteradb/testing';
 
 /**
  * What a package's runnable blocks run against: the environment variables their quickstart reads
@@ -37,8 +38,7 @@ export const quickstartEnvironments: Readonly<Record<string, EnvironmentStarter>
     return { env: { SIRIDB_URL: server.url }, close: () => server.close() };
   },
   '@conn/cockroachdb': startCockroachDBEnvironment,
-  // In development: its README's blocks are pure (the ZQL builder), no server yet.
-  '@conn/zteradb': async () => ({ env: {}, close: async () => {} }),
+  '@conn/zteradb': startZTeraDBEnvironment,
 };
 
 /** Starts the environment of a package's blocks. @throws EnvironmentUnavailable, or Error for an unknown package. */
@@ -90,4 +90,16 @@ async function startCockroachDBEnvironment(context: EnvironmentContext): Promise
     await admin.close();
     throw error;
   }
+}
+
+/**
+ * The ZTeraDB test server with the `user` table its README's blocks read (empty: the quickstart
+ * inserts its own rows), on database `DB1`. The quickstart reads `ZTERADB_URL`.
+ */
+async function startZTeraDBEnvironment(): Promise<QuickstartEnvironment> {
+  const server = await startZTeraDBTestServer({
+    databases: { DB1: { user: [] } },
+    keys: [{ clientKey: 'CLIENT_KEY', accessKey: 'ACCESS_KEY', secretKey: 'SECRET_KEY' }],
+  });
+  return { env: { ZTERADB_URL: server.url }, close: () => server.close() };
 }

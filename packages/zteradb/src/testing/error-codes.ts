@@ -11,6 +11,7 @@ export type TestServerErrorName =
   | 'INVALID_SCHEMA'
   | 'FIELD_ERROR'
   | 'NO_ACCESS'
+  | 'TOKEN_EXPIRED'
   | 'INVALID_REQUEST_TYPE_ERROR';
 
 /**

@@ -6,7 +6,14 @@
  * QUERY_COMPLETE, ZQL (select with fields, `fi`, every `fc` operator, sort, limit, count, related
  * fields; insert, update, delete) over an in-memory table store, one code-7 frame per row, error
  * frames from either official code table, CANCEL closing the connection, and a record of every
- * received frame.
+ * received frame. On top of that, for tests of failure handling:
+ *
+ * - optional TLS (`tls: { key, cert }`; the `url` then ends in `&tls=true` and the client needs the
+ *   CA: `ZTeraDBClient.fromUrl(server.url, { tls: { ca } })`);
+ * - faults on QUERY requests (`server.fault(…)`, `server.clearFaults()`): `stall`,
+ *   `drop-after-frames`, `malformed`, `slow-rows` and `server-error`, each for `times` queries;
+ * - counters and waits resolved from the server's events: `acceptedCount`, `connectionCount`,
+ *   `queryCount`, `waitForConnectionCount(n)`, `waitForQueryCount(n)`.
  *
  * @example
  * await using server = await startZTeraDBTestServer({
@@ -14,10 +21,14 @@
  *   keys: [{ clientKey: 'CK', accessKey: 'AK', secretKey: 'SK' }],
  * });
  * server.url; // zteradb://AK:SK@127.0.0.1:<port>/DB1?clientKey=CK&env=dev
+ * server.fault({ kind: 'drop-after-frames', frames: 1, times: 1 }); // the next query loses its connection
+ * await server.waitForQueryCount(1);
  * @packageDocumentation
  */
 export type { ZTeraDBTestKey } from './connect-check.js';
 export type { ZTeraDBCodeTable } from './error-codes.js';
+export type { ZTeraDBFault, ZTeraDBFaultErrorName } from './faults.js';
+export type { ZTeraDBTestServerTls } from './listener.js';
 export {
   startZTeraDBTestServer,
   type ZTeraDBReceivedFrame,
@@ -25,4 +36,5 @@ export {
   type ZTeraDBTestServerOptions,
 } from './server.js';
 export type { TestRow as ZTeraDBTestRow, ZTeraDBTestDatabases } from './table-store.js';
+export type { ZTeraDBWaitOptions } from './waiters.js';
 export type { LimitSemantics as ZTeraDBLimitSemantics } from './zql-evaluator.js';

@@ -1,11 +1,10 @@
 /**
- * The ZTeraDB test server: sockets, framing with the shared codec, the CONNECT check and dispatch
- * of QUERY, CANCEL and unknown requests (docs/protocols/zteradb.md, local test server). It listens
- * on 127.0.0.1 only.
+ * The ZTeraDB test server: its listener (TCP or TLS), framing with the shared codec, the record of
+ * received frames, counters and waits for tests, and fault injection (docs/protocols/zteradb.md,
+ * local test server). It listens on 127.0.0.1 only.
  * @internal
  */
-import net, { type AddressInfo, type Server, type Socket } from 'node:net';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { ConfigError, FrameReader } from '@conn/core';
 import {
   DEFAULT_MAX_FRAME_BYTES,
@@ -15,11 +14,19 @@ import {
   zteradbJsonCodec,
 } from '../protocol/index.js';
 import { ConnectChecker, type ZTeraDBTestKey } from './connect-check.js';
-import { errorCodeOf, TestServerFailure, type ZTeraDBCodeTable } from './error-codes.js';
-import { dataFrame, errorFrame, QUERY_COMPLETE_FRAME, writeFrame } from './frame-writer.js';
-import { issueSession } from './session.js';
+import {
+  accept,
+  type Connection,
+  refuseMalformed,
+  release,
+  type ServerSettings,
+} from './connection-handler.js';
+import type { ZTeraDBCodeTable } from './error-codes.js';
+import { FaultList, type ZTeraDBFault } from './faults.js';
+import { createListener, listen, type ZTeraDBTestServerTls } from './listener.js';
 import { TableStore, type TestRow, type ZTeraDBTestDatabases } from './table-store.js';
-import { evaluateQuery, type LimitSemantics } from './zql-evaluator.js';
+import { Waiters, type ZTeraDBWaitOptions } from './waiters.js';
+import type { LimitSemantics } from './zql-evaluator.js';
 
 /** Options of {@link startZTeraDBTestServer}. */
 export interface ZTeraDBTestServerOptions {
@@ -29,6 +36,11 @@ export interface ZTeraDBTestServerOptions {
   readonly keys: readonly ZTeraDBTestKey[];
   /** Default 0 (any free port). */
   readonly port?: number;
+  /**
+   * Listen with TLS using this key and certificate (e.g. the package's test fixtures); default
+   * plain TCP. With TLS, only connections whose handshake succeeded are counted and answered.
+   */
+  readonly tls?: ZTeraDBTestServerTls;
   /** Largest accepted `|server time - CONNECT timestamp|`; default 300 s as the service documents. */
   readonly clockSkewSeconds?: number;
   /** Refuse a CONNECT whose nonce was seen before (replay protection); default false. */
@@ -43,6 +55,8 @@ export interface ZTeraDBTestServerOptions {
   readonly completeAfterSingleResult?: boolean;
   /** Server clock in whole seconds, for the skew check; default the real clock. */
   readonly nowSeconds?: () => number;
+  /** Lifetime of a session token, announced in CONNECTED; later queries get TOKEN_EXPIRED. Default 3600 s. */
+  readonly tokenLifetimeSeconds?: number;
 }
 
 /** One frame the server decoded, in arrival order. */
@@ -62,41 +76,37 @@ export interface ZTeraDBTestServer extends AsyncDisposable {
   /**
    * A connection URL for the first key and the first database:
    * `zteradb://<accessKey>:<secretKey>@127.0.0.1:<port>/<databaseId>?clientKey=<clientKey>&env=dev`,
-   * every part percent-encoded.
+   * every part percent-encoded, with `&tls=true` appended when the server uses TLS (the client
+   * must then be given the CA: `ZTeraDBClient.fromUrl(server.url, { tls: { ca } })`).
    */
   readonly url: string;
   /** Every decoded frame of every connection, in arrival order. */
   readonly receivedFrames: readonly ZTeraDBReceivedFrame[];
   /** Open client connections. */
   readonly connectionCount: number;
+  /** Connections accepted so far, closed ones included. */
+  readonly acceptedCount: number;
+  /** QUERY frames received so far, on every connection. */
+  readonly queryCount: number;
+  /**
+   * Resolves once exactly `count` client connections are open (at once if that is already so).
+   * Rejects with an `AbortError` when `signal` aborts, a `ConnectionError` when the server closes.
+   */
+  waitForConnectionCount(count: number, options?: ZTeraDBWaitOptions): Promise<void>;
+  /** Resolves once {@link queryCount} is at least `count`; rejects like {@link waitForConnectionCount}. */
+  waitForQueryCount(count: number, options?: ZTeraDBWaitOptions): Promise<void>;
+  /**
+   * Adds a fault hitting later QUERY requests (never CONNECT or CANCEL); faults apply in the order
+   * added, each to its next `times` queries. @throws TypeError for an unknown kind or a bad number.
+   */
+  fault(fault: ZTeraDBFault): void;
+  /** Removes every fault and lets stalled connections answer their held requests, in order. */
+  clearFaults(): void;
   /** A copy of a schema's current rows; `undefined` for an unknown database or schema. */
   rows(databaseId: string, schema: string): TestRow[] | undefined;
   /** Closes the listener and every socket; resolves once closed. Safe to call twice. */
   close(): Promise<void>;
 }
-
-interface Connection {
-  readonly id: number;
-  readonly socket: Socket;
-  readonly reader: FrameReader;
-  accessToken: string | undefined;
-  /** Requests waiting while an earlier one is answered (one request in flight per connection). */
-  readonly queue: JsonObject[];
-  busy: boolean;
-}
-
-interface ServerSettings {
-  readonly store: TableStore;
-  readonly checker: ConnectChecker;
-  readonly codeTable: ZTeraDBCodeTable;
-  readonly connectErrorCode: number;
-  readonly limitSemantics: LimitSemantics;
-  readonly completeAfterSingleResult: boolean;
-  readonly nowSeconds: () => number;
-}
-
-/** Rows written between yields to the event loop, so a CANCEL can arrive mid-stream. */
-const ROWS_PER_TURN = 256;
 
 /**
  * Starts a ZTeraDB server on 127.0.0.1 that speaks the real protocol (docs/protocols/zteradb.md):
@@ -109,20 +119,29 @@ export async function startZTeraDBTestServer(options: ZTeraDBTestServerOptions):
   const codec = zteradbJsonCodec(DEFAULT_MAX_FRAME_BYTES);
   const received: ZTeraDBReceivedFrame[] = [];
   const connections = new Set<Connection>();
-  let nextConnectionId = 1;
+  const waiters = new Waiters();
+  let acceptedCount = 0;
+  let queryCount = 0;
 
-  const server: Server = net.createServer((socket) => {
+  const onSocket = (socket: Socket): void => {
     socket.setNoDelay(true);
+    acceptedCount += 1;
     const connection: Connection = {
-      id: nextConnectionId++,
+      id: acceptedCount,
       socket,
       reader: new FrameReader(codec),
       accessToken: undefined,
+      tokenExpiresAt: Number.POSITIVE_INFINITY,
       queue: [],
       busy: false,
+      stalled: false,
     };
     connections.add(connection);
-    socket.on('close', () => connections.delete(connection));
+    waiters.changed();
+    socket.on('close', () => {
+      connections.delete(connection);
+      waiters.changed();
+    });
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
       connection.reader.push(chunk);
@@ -139,10 +158,15 @@ export async function startZTeraDBTestServer(options: ZTeraDBTestServerOptions):
           return;
         }
         received.push({ connection: connection.id, headerHex, frame });
+        if (frame.request_type === RequestType.QUERY) {
+          queryCount += 1;
+          waiters.changed();
+        }
         accept(connection, frame, settings);
       }
     });
-  });
+  };
+  const server: Server = createListener(options.tls, onSocket);
 
   await listen(server, options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
@@ -151,6 +175,7 @@ export async function startZTeraDBTestServer(options: ZTeraDBTestServerOptions):
     closing ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
       for (const connection of connections) connection.socket.destroy();
+      waiters.close();
     });
     return closing;
   };
@@ -161,6 +186,21 @@ export async function startZTeraDBTestServer(options: ZTeraDBTestServerOptions):
     receivedFrames: received,
     get connectionCount() {
       return connections.size;
+    },
+    get acceptedCount() {
+      return acceptedCount;
+    },
+    get queryCount() {
+      return queryCount;
+    },
+    waitForConnectionCount: (count, waitOptions) =>
+      waiters.until(() => connections.size === count, `${String(count)} open connections`, waitOptions),
+    waitForQueryCount: (count, waitOptions) =>
+      waiters.until(() => queryCount >= count, `${String(count)} queries`, waitOptions),
+    fault: (fault) => settings.faults.add(fault),
+    clearFaults: () => {
+      settings.faults.clear();
+      for (const connection of connections) release(connection, settings);
     },
     rows: (databaseId, schema) => settings.store.snapshot(databaseId, schema),
     close,
@@ -180,8 +220,15 @@ function settingsOf(options: ZTeraDBTestServerOptions): ServerSettings {
   }
   const store = new TableStore(options.databases);
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+  const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+  if (!Number.isInteger(tokenLifetimeSeconds) || tokenLifetimeSeconds <= 0) {
+    throw new ConfigError('ZTeraDB test server: tokenLifetimeSeconds must be a positive integer', {
+      field: 'tokenLifetimeSeconds',
+    });
+  }
   return {
     store,
+    faults: new FaultList(),
     checker: new ConnectChecker({
       keys: options.keys,
       databaseIds: store.databaseIds(),
@@ -194,103 +241,8 @@ function settingsOf(options: ZTeraDBTestServerOptions): ServerSettings {
     limitSemantics: options.limitSemantics ?? 'range',
     completeAfterSingleResult: options.completeAfterSingleResult ?? true,
     nowSeconds,
+    tokenLifetimeSeconds,
   };
-}
-
-/** CANCEL acts at once, even mid-stream; other requests wait their turn. */
-function accept(connection: Connection, frame: JsonObject, settings: ServerSettings): void {
-  if (connection.accessToken !== undefined && frame.request_type === RequestType.CANCEL) {
-    // What the Python client expects: stop streaming and close (it reads to EOF).
-    connection.queue.length = 0;
-    connection.socket.end();
-    return;
-  }
-  connection.queue.push(frame);
-  void pump(connection, settings);
-}
-
-async function pump(connection: Connection, settings: ServerSettings): Promise<void> {
-  if (connection.busy) return;
-  connection.busy = true;
-  try {
-    for (let frame = connection.queue.shift(); frame !== undefined; frame = connection.queue.shift()) {
-      await answer(connection, frame, settings);
-    }
-  } catch {
-    // A bug in the evaluator must not crash the test process: the client sees the socket drop.
-    connection.socket.destroy();
-  } finally {
-    connection.busy = false;
-  }
-}
-
-async function answer(connection: Connection, frame: JsonObject, settings: ServerSettings): Promise<void> {
-  const { socket } = connection;
-  if (connection.accessToken === undefined) {
-    const verdict = settings.checker.check(frame);
-    if (!verdict.ok) {
-      await writeFrame(socket, errorFrame(settings.connectErrorCode, verdict.reason));
-      socket.end();
-      return;
-    }
-    const session = issueSession(verdict.key, settings.nowSeconds());
-    connection.accessToken = session.accessToken;
-    await writeFrame(socket, session.frame);
-    await writeFrame(socket, QUERY_COMPLETE_FRAME);
-    return;
-  }
-  try {
-    if (frame.request_type !== RequestType.QUERY) {
-      const name = frame.request_type === RequestType.CONNECT ? 'QUERY_ERROR' : 'INVALID_REQUEST_TYPE_ERROR';
-      throw new TestServerFailure(
-        name,
-        `unsupported request_type ${JSON.stringify(frame.request_type ?? null)}`,
-      );
-    }
-    // The Python client sends no token; one that is sent must be this connection's.
-    if (frame.access_token !== undefined && frame.access_token !== connection.accessToken) {
-      throw new TestServerFailure('NO_ACCESS', 'invalid access_token');
-    }
-    const databaseId = typeof frame.database_id === 'string' ? frame.database_id : undefined;
-    const outcome = evaluateQuery(settings.store, databaseId, frame.query, settings.limitSemantics);
-    if (outcome.kind === 'rows') {
-      await streamRows(socket, outcome.rows);
-      await writeFrame(socket, QUERY_COMPLETE_FRAME);
-    } else {
-      await writeFrame(socket, dataFrame(7, outcome.data));
-      if (settings.completeAfterSingleResult) await writeFrame(socket, QUERY_COMPLETE_FRAME);
-    }
-  } catch (error) {
-    if (!(error instanceof TestServerFailure)) throw error;
-    await writeFrame(socket, errorFrame(errorCodeOf(error.kind, settings.codeTable), error.message));
-  }
-}
-
-/** One code-7 frame per row; stops early when the socket ends (CANCEL, client gone). */
-async function streamRows(socket: Socket, rows: readonly TestRow[]): Promise<void> {
-  for (let index = 0; index < rows.length; index += 1) {
-    if (!(await writeFrame(socket, dataFrame(7, rows[index] as TestRow)))) return;
-    if (index % ROWS_PER_TURN === ROWS_PER_TURN - 1) await nextTurn();
-  }
-}
-
-/** A frame that is not a JSON object (or is too large) ends the connection after an error frame. */
-function refuseMalformed(connection: Connection, settings: ServerSettings, error: unknown): void {
-  const message = error instanceof Error ? error.message : 'malformed frame';
-  void writeFrame(
-    connection.socket,
-    errorFrame(errorCodeOf('PARSE_QUERY_ERROR', settings.codeTable), message),
-  ).then(() => connection.socket.end());
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 function urlOf(options: ZTeraDBTestServerOptions, port: number): string {
@@ -298,5 +250,6 @@ function urlOf(options: ZTeraDBTestServerOptions, port: number): string {
   const databaseId = Object.keys(options.databases)[0] ?? '';
   const user = `${encodeURIComponent(key.accessKey)}:${encodeURIComponent(key.secretKey)}`;
   const query = `clientKey=${encodeURIComponent(key.clientKey)}&env=dev`;
-  return `zteradb://${user}@127.0.0.1:${String(port)}/${encodeURIComponent(databaseId)}?${query}`;
+  const tls = options.tls === undefined ? '' : '&tls=true';
+  return `zteradb://${user}@127.0.0.1:${String(port)}/${encodeURIComponent(databaseId)}?${query}${tls}`;
 }

@@ -3,12 +3,11 @@ import { Secret } from '@conn/core';
 import { type JsonObject, ResponseCode, signV2 } from '../protocol/index.js';
 import type { ZTeraDBTestKey } from './connect-check.js';
 
-/** How long a session token lives, as the CONNECTED frame announces it. */
-const TOKEN_LIFETIME_SECONDS = 3600;
-
 /** A CONNECTED frame and the token it hands out. */
 export interface IssuedSession {
   readonly accessToken: string;
+  /** Server time (whole seconds) from which the token is refused. */
+  readonly expiresAtSeconds: number;
   readonly frame: JsonObject;
 }
 
@@ -17,7 +16,11 @@ export interface IssuedSession {
  * fields, and `client_auth`, the server's proof: a v2 HMAC over `access_key:timestamp:nonce` with a
  * fresh server nonce, which only a holder of the secret key can make.
  */
-export function issueSession(key: ZTeraDBTestKey, nowSeconds: number): IssuedSession {
+export function issueSession(
+  key: ZTeraDBTestKey,
+  nowSeconds: number,
+  lifetimeSeconds: number,
+): IssuedSession {
   const accessToken = randomBytes(48).toString('hex');
   const nonce = randomUUID();
   const signature = signV2({
@@ -33,11 +36,11 @@ export function issueSession(key: ZTeraDBTestKey, nowSeconds: number): IssuedSes
       client_key: key.clientKey,
       access_key: key.accessKey,
       access_token: accessToken,
-      access_token_expire: utcDateTime(nowSeconds + TOKEN_LIFETIME_SECONDS),
+      access_token_expire: utcDateTime(nowSeconds + lifetimeSeconds),
     },
     client_auth: { client_key: key.clientKey, nonce, timestamp: nowSeconds, signature },
   };
-  return { accessToken, frame };
+  return { accessToken, expiresAtSeconds: nowSeconds + lifetimeSeconds, frame };
 }
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC, the format the service uses for expiry times. */
