@@ -231,7 +231,7 @@ export class ZTeraDBClient implements AsyncDisposable {
     const lease = await this.#acquire(call);
     try {
       call.markSent();
-      for await (const event of lease.resource.query(plan, { cancel: call, timeoutMs: finite(call) })) {
+      for await (const event of lease.resource.query(plan, { cancel: call })) {
         if (event.type === 'result') return event.result as ZTeraDBResultOf[K];
       }
       // The reader yields a result or throws; an answer without one never gets here.
@@ -267,7 +267,7 @@ export class ZTeraDBClient implements AsyncDisposable {
   async #streamAttempt<Row>(plan: QueryPlan, call: CallContext, feed: RowFeed<Row>): Promise<void> {
     const lease = await this.#acquire(call);
     try {
-      for await (const event of lease.resource.query(plan, { cancel: call, timeoutMs: finite(call) })) {
+      for await (const event of lease.resource.query(plan, { cancel: call })) {
         if (feed.consumerLeft) break;
         if (event.type === 'row' && !feed.push(event.row as Row)) {
           await feed.room();
@@ -278,10 +278,4 @@ export class ZTeraDBClient implements AsyncDisposable {
       lease.release();
     }
   }
-}
-
-/** What is left of the call's deadline for the request; `undefined` for none. */
-function finite(call: CallContext): number | undefined {
-  const remaining = call.remainingMs();
-  return Number.isFinite(remaining) ? Math.max(1, remaining) : undefined;
 }

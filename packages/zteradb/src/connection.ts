@@ -28,7 +28,7 @@ export interface ZTeraDBQueryCallOptions {
   /** The call's end (deadline or abort) told cheaply; see core's `CancelSource`. */
   readonly cancel?: CancelSource | undefined;
   readonly signal?: AbortSignal | undefined;
-  /** Time limit until the answer's last frame. Default: the options' `timeoutMs`. */
+  /** Time limit until the answer's last frame. Default: none with `cancel`, else the options' `timeoutMs`. */
   readonly timeoutMs?: number | undefined;
 }
 
@@ -145,8 +145,9 @@ export class ZTeraDBConnection {
    * before the first `next()`.
    * @throws the typed server error for an error frame (`ZTeraDBQueryError`, ...), never empty rows.
    * Leaving the loop early reads the rest of the answer for at most `completeGraceMs` (and
-   * {@link DRAIN_FRAME_LIMIT} frames) to keep the connection; failing that, or after a timeout,
-   * abort or error, it sends CANCEL and closes the connection.
+   * {@link DRAIN_FRAME_LIMIT} frames) to keep the connection; failing that it sends CANCEL and
+   * closes the connection. A timeout or abort closes it at once (the transport cannot tell the
+   * rest of a given-up answer from the next one's).
    */
   query(plan: QueryPlan, options: ZTeraDBQueryCallOptions = {}): AsyncIterableIterator<ZTeraDBQueryEvent> {
     return this.#run(plan, options);
@@ -185,7 +186,10 @@ export class ZTeraDBConnection {
       isLast: isLastFrame,
       signal: options.signal,
       cancel: options.cancel,
-      timeoutMs: options.timeoutMs ?? this.#options.timeoutMs,
+      // A call's own deadline ends the request through `cancel` (as `CONN_TIMEOUT`); a request
+      // timer firing at the same moment would report it as the transport's instead.
+      timeoutMs:
+        options.cancel === undefined ? (options.timeoutMs ?? this.#options.timeoutMs) : options.timeoutMs,
     };
     const frames = this.#framed.requestStream(request, streamOptions);
     this.#busy = true;

@@ -85,6 +85,10 @@ export class RowFeed<Row> implements AsyncIterableIterator<Row, undefined> {
       if (this.#head === this.#rows.length) {
         this.#rows = [];
         this.#head = 0;
+      } else if (this.#head >= this.#highWaterMark) {
+        // A loop that never quite catches up would otherwise grow the array by a slot per row.
+        this.#rows = this.#rows.slice(this.#head);
+        this.#head = 0;
       }
       if (this.#wakeProducer !== undefined && this.#buffered() <= this.#highWaterMark / 2) this.#wake();
       return Promise.resolve({ value, done: false });

@@ -1,0 +1,31 @@
+// Runs the ZTeraDB test server in its own process for `pnpm bench`, so the client under
+// measurement does not share its event loop (or its CPU time) with the server. Prints
+// `{"url": ...}` once listening; then answers each `cpu` line on stdin with this process's CPU
+// seconds so far, and stops when stdin closes.
+import { createInterface } from 'node:readline';
+import { startZTeraDBTestServer, type ZTeraDBTestRow } from '../src/testing/index.js';
+import { BENCH_KEY, DATABASE_ID, SMALL_SCHEMA, SPEC, STREAMED_SCHEMA } from './spec.js';
+
+/** Small rows of four typical fields, about 60 bytes of JSON each. */
+function itemRow(id: number): ZTeraDBTestRow {
+  return { id, name: `item ${id}`, price: (id % 10_000) / 100, active: id % 3 !== 0 };
+}
+
+const items = Array.from({ length: SPEC.streamedRows }, (_, k) => itemRow(k + 1));
+const tags = Array.from({ length: SPEC.smallRows }, (_, k) => ({ id: k + 1, label: `tag ${k + 1}` }));
+const server = await startZTeraDBTestServer({
+  databases: { [DATABASE_ID]: { [STREAMED_SCHEMA]: items, [SMALL_SCHEMA]: tags } },
+  keys: [BENCH_KEY],
+});
+items.length = 0; // the store holds its own copy
+process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+
+const lines = createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  if (line.trim() !== 'cpu') return;
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ cpuSeconds: (user + system) / 1e6 })}\n`);
+});
+lines.on('close', () => {
+  void server.close().then(() => process.exit(0));
+});
