@@ -133,6 +133,7 @@ export {
   FramedConnection,
   type FramedConnectionOptions,
   FrameReader,
+  type FrameStream,
   type HandshakeHook,
   IdAllocator,
   type LengthPrefixedCodecOptions,

@@ -1,9 +1,11 @@
-// Runs the ZTeraDB test server in its own process for `pnpm bench`, so the client under
-// measurement does not share its event loop (or its CPU time) with the server. Prints
+// Runs the ZTeraDB test server and the replay peer (bench/replay-server.ts) in their own process
+// for `pnpm bench`, so the client under measurement does not share its event loop (or its CPU
+// time) with them. Prints
 // `{"url": ...}` once listening; then answers each `cpu` line on stdin with this process's CPU
 // seconds so far, and stops when stdin closes.
 import { createInterface } from 'node:readline';
 import { startZTeraDBTestServer, type ZTeraDBTestRow } from '../src/testing/index.js';
+import { startReplayServer } from './replay-server.js';
 import { BENCH_KEY, DATABASE_ID, SMALL_SCHEMA, SPEC, STREAMED_SCHEMA } from './spec.js';
 
 /** Small rows of four typical fields, about 60 bytes of JSON each. */
@@ -17,8 +19,11 @@ const server = await startZTeraDBTestServer({
   databases: { [DATABASE_ID]: { [STREAMED_SCHEMA]: items, [SMALL_SCHEMA]: tags } },
   keys: [BENCH_KEY],
 });
-items.length = 0; // the store holds its own copy
-process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+const replay = await startReplayServer(items);
+items.length = 0; // the store and the replay peer hold their own copies
+const replayUrl = new URL(server.url);
+replayUrl.port = String(replay.port);
+process.stdout.write(`${JSON.stringify({ url: server.url, replayUrl: replayUrl.toString() })}\n`);
 
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
@@ -27,5 +32,5 @@ lines.on('line', (line) => {
   process.stdout.write(`${JSON.stringify({ cpuSeconds: (user + system) / 1e6 })}\n`);
 });
 lines.on('close', () => {
-  void server.close().then(() => process.exit(0));
+  void Promise.all([server.close(), replay.close()]).then(() => process.exit(0));
 });

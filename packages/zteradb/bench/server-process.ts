@@ -6,7 +6,10 @@ const SERVE = fileURLToPath(new URL('./serve.ts', import.meta.url));
 
 /** The bench's test server, running in a child process (`bench/serve.ts`). */
 export interface ServerProcess {
+  /** The test server. */
   readonly url: string;
+  /** The replay peer serving the streamed schema's pre-encoded answer (bench/replay-server.ts). */
+  readonly replayUrl: string;
   /** CPU seconds (user + system) the server process has used so far. */
   cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
@@ -39,9 +42,10 @@ export async function startServerProcess(): Promise<ServerProcess> {
     }
     return JSON.parse(replies.shift() as string) as unknown;
   };
-  const { url } = (await nextReply()) as { url: string };
+  const { url, replayUrl } = (await nextReply()) as { url: string; replayUrl: string };
   return {
     url,
+    replayUrl,
     cpuSeconds: async () => {
       child.stdin.write('cpu\n');
       return ((await nextReply()) as { cpuSeconds: number }).cpuSeconds;

@@ -269,7 +269,7 @@ export class ZTeraDBClient implements AsyncDisposable {
     try {
       for await (const event of lease.resource.query(plan, { cancel: call })) {
         if (feed.consumerLeft) break;
-        if (event.type === 'row' && !feed.push(event.row as Row)) {
+        if (event.type === 'rows' && !feed.pushAll(event.rows as Row[])) {
           await feed.room();
           if (feed.consumerLeft) break;
         }

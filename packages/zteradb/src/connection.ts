@@ -13,15 +13,20 @@ import type { ResolvedZTeraDBOptions } from './options.js';
 import { buildConnectRequest } from './protocol/connect-request.js';
 import { zteradbClientCodec } from './protocol/frame-codec.js';
 import { HandshakeReader, type ZTeraDBSession } from './protocol/handshake.js';
-import type { WireObject } from './protocol/json.js';
+import type { JsonObject, WireObject } from './protocol/json.js';
 import { buildCancelRequest, buildQueryRequest } from './protocol/query-request.js';
 import { ResponseCode } from './protocol/response-codes.js';
 import type { ResponseEnvelope } from './protocol/response-envelope.js';
 import type { QueryPlan } from './query-plan.js';
 import { type AnswerEvent, AnswerReader } from './stream/answer-reader.js';
 
-/** What {@link ZTeraDBConnection.query} yields: a select's rows, or the one result of the others. */
-export type ZTeraDBQueryEvent = Exclude<AnswerEvent, { readonly type: 'end' }>;
+/**
+ * What {@link ZTeraDBConnection.query} yields: a select's rows in batches (those received
+ * together, in order), or the one result of the others.
+ */
+export type ZTeraDBQueryEvent =
+  | { readonly type: 'rows'; readonly rows: JsonObject[] }
+  | Extract<AnswerEvent, { readonly type: 'result' }>;
 
 /** Options of one {@link ZTeraDBConnection.query}. */
 export interface ZTeraDBQueryCallOptions {
@@ -43,6 +48,18 @@ const TOKEN_RENEW_MARGIN_MS = 30_000;
  * (within `completeGraceMs`) and keep the connection; past it a new connection is cheaper.
  */
 const DRAIN_FRAME_LIMIT = 1_024;
+
+/**
+ * Frames decoded ahead of the reader before the socket is paused: a turn's batch of rows, not so
+ * many that a slow loop lets memory grow (the row feed adds as many again).
+ */
+const FRAMES_AHEAD = 512;
+
+/** What the frames taken in one turn held. */
+interface AnswerBatch {
+  readonly rows: JsonObject[];
+  result: Extract<AnswerEvent, { readonly type: 'result' }> | undefined;
+}
 
 /** An answer ends with QUERY_COMPLETE, or with an error frame (which is the whole answer). */
 const isLastFrame = (envelope: ResponseEnvelope): boolean =>
@@ -139,7 +156,8 @@ export class ZTeraDBConnection {
   }
 
   /**
-   * Runs one query. A select yields one `row` event per row until QUERY_COMPLETE; a count,
+   * Runs one query. A select yields its rows until QUERY_COMPLETE, a batch per turn (the rows
+   * received by then, one promise for all of them); a count,
    * insert, update or delete yields its one `result` once the answer is over (QUERY_COMPLETE
    * awaited for at most `completeGraceMs`; without it the connection is closed). Nothing is sent
    * before the first `next()`.
@@ -184,6 +202,7 @@ export class ZTeraDBConnection {
     });
     const streamOptions: RequestStreamOptions<ResponseEnvelope> & { cancel?: CancelSource | undefined } = {
       isLast: isLastFrame,
+      highWaterMark: FRAMES_AHEAD,
       signal: options.signal,
       cancel: options.cancel,
       // A call's own deadline ends the request through `cancel` (as `CONN_TIMEOUT`); a request
@@ -202,10 +221,24 @@ export class ZTeraDBConnection {
         const next =
           reader.state === 'awaiting-complete' ? await this.#withinGrace(frames) : await frames.next();
         if (next === 'expired' || next.done === true) break;
-        answerEnded = isLastFrame(next.value);
-        const event = reader.accept(next.value);
-        if (event.type === 'row') yield event;
-        else if (event.type === 'result') result = event;
+        const batch: AnswerBatch = { rows: [], result: undefined };
+        let failure: { readonly error: unknown } | undefined;
+        try {
+          answerEnded = this.#readFrame(reader, next.value, batch);
+          // Frames received meanwhile: taken with no promise each (a long select's hot path).
+          if (!answerEnded) {
+            for (const envelope of frames.takeBuffered()) {
+              answerEnded = this.#readFrame(reader, envelope, batch);
+              if (answerEnded) break;
+            }
+          }
+        } catch (error) {
+          // The rows before a failing frame still reach the caller, then the failure.
+          failure = { error };
+        }
+        if (batch.result !== undefined) result = batch.result;
+        if (batch.rows.length > 0) yield { type: 'rows', rows: batch.rows };
+        if (failure !== undefined) throw failure.error;
       }
       // A single result is handed out only after the answer's end, so that a caller who stops
       // at the result leaves a reusable connection.
@@ -221,6 +254,19 @@ export class ZTeraDBConnection {
       if (!reader.connectionReusable) this.#reusable = false;
       if (!answerEnded) this.#cancelAndClose(frames);
     }
+  }
+
+  /** Reads one frame into `batch`. True for the answer's last frame. */
+  #readFrame(reader: AnswerReader, envelope: ResponseEnvelope, batch: AnswerBatch): boolean {
+    const row = reader.rowOf(envelope);
+    if (row !== undefined) {
+      batch.rows.push(row);
+      return false;
+    }
+    const event = reader.accept(envelope);
+    if (event.type === 'row') batch.rows.push(event.row);
+    else if (event.type === 'result') batch.result = event;
+    return isLastFrame(envelope);
   }
 
   /**

@@ -1,8 +1,14 @@
 import { ProtocolError } from '../errors/index.js';
 import type { FrameCodec } from './frame-codec.js';
 
+/** What {@link FrameReader.nextDecoded} returns while no whole frame is buffered. */
+export const NO_FRAME: unique symbol = Symbol('no frame');
+
 /** The part of a {@link FrameCodec} a {@link FrameReader} needs. */
-export type FrameBoundaries = Pick<FrameCodec<unknown, unknown>, 'frameLength' | 'maxFrameBytes'>;
+export type FrameBoundaries = Pick<
+  FrameCodec<unknown, unknown>,
+  'frameLength' | 'frameLengthAt' | 'maxFrameBytes'
+>;
 
 /**
  * Cuts received chunks into whole frames. Chunks may split a frame anywhere (even inside the
@@ -16,9 +22,11 @@ export type FrameBoundaries = Pick<FrameCodec<unknown, unknown>, 'frameLength' |
  */
 export class FrameReader {
   readonly #codec: FrameBoundaries;
-  /** Received chunks not consumed yet; `#chunks[#head]` starts at offset 0 of the next frame. */
+  /** Received chunks not consumed yet; the next frame starts at `#offset` of `#chunks[#head]`. */
   #chunks: Buffer[] = [];
   #head = 0;
+  /** Bytes of `#chunks[#head]` already returned: frames are cut without re-slicing the rest. */
+  #offset = 0;
   #buffered = 0;
   /** Length of the frame being assembled, once its header was read. */
   #frameLength: number | undefined;
@@ -46,9 +54,33 @@ export class FrameReader {
    * `frameLength` throws for a bad header. The reader is unusable afterwards.
    */
   next(): Buffer | undefined {
+    const length = this.#wholeFrameLength();
+    return length === undefined ? undefined : this.#take(length);
+  }
+
+  /**
+   * Like {@link next}, but hands the frame to `decode` as `(source, start, end)` without making a
+   * view of it (a frame spread over several chunks is assembled first), and returns what `decode`
+   * returns, or {@link NO_FRAME} until more bytes arrive. What a codec with `decodeAt` is read by.
+   * @throws what {@link next} throws, and what `decode` throws (the frame is consumed).
+   */
+  nextDecoded<T>(decode: (source: Buffer, start: number, end: number) => T): T | typeof NO_FRAME {
+    const length = this.#wholeFrameLength();
+    if (length === undefined) return NO_FRAME;
+    const first = this.#chunks[this.#head] as Buffer;
+    const start = this.#offset;
+    if (first.length - start < length) return decode(this.#take(length), 0, length);
+    this.#buffered -= length;
+    if (first.length - start === length) this.#shift();
+    else this.#offset += length;
+    return decode(first, start, start + length);
+  }
+
+  /** The length of the next frame once all of it is buffered; `undefined` before. */
+  #wholeFrameLength(): number | undefined {
     if (this.#frameLength === undefined) {
       if (this.#buffered === 0) return undefined;
-      let length = this.#codec.frameLength(this.#first());
+      let length = this.#lengthHere();
       if (length === undefined && this.#chunks.length - this.#head > 1) length = this.#lengthAcrossChunks();
       if (length === undefined) {
         if (this.#buffered > this.#codec.maxFrameBytes)
@@ -66,7 +98,7 @@ export class FrameReader {
     const length = this.#frameLength;
     if (this.#buffered < length) return undefined;
     this.#frameLength = undefined;
-    return this.#take(length);
+    return length;
   }
 
   /**
@@ -77,17 +109,29 @@ export class FrameReader {
     const rest = this.#chunks.length - this.#head === 1 ? this.#first() : Buffer.concat(this.#live());
     this.#chunks = [];
     this.#head = 0;
+    this.#offset = 0;
     this.#buffered = 0;
     this.#frameLength = undefined;
     return rest;
   }
 
+  /** The unread part of the first chunk. */
   #first(): Buffer {
-    return this.#chunks[this.#head] as Buffer;
+    const chunk = this.#chunks[this.#head] as Buffer;
+    return this.#offset === 0 ? chunk : chunk.subarray(this.#offset);
   }
 
   #live(): Buffer[] {
-    return this.#chunks.slice(this.#head);
+    if (this.#head === this.#chunks.length) return [];
+    return [this.#first(), ...this.#chunks.slice(this.#head + 1)];
+  }
+
+  /** The codec's reading of the header at the read position, without a view when it can. */
+  #lengthHere(): number | undefined {
+    const codec = this.#codec;
+    if (codec.frameLengthAt !== undefined)
+      return codec.frameLengthAt(this.#chunks[this.#head] as Buffer, this.#offset);
+    return codec.frameLength(this.#first());
   }
 
   /**
@@ -96,7 +140,7 @@ export class FrameReader {
    * buffered byte) keeps a backlog of many frames linear to read.
    */
   #lengthAcrossChunks(): number | undefined {
-    const firstLength = this.#first().length;
+    const firstLength = (this.#chunks[this.#head] as Buffer).length - this.#offset;
     for (let extra = 64; ; extra *= 2) {
       const size = Math.min(firstLength + extra, this.#buffered);
       const length = this.#codec.frameLength(this.#prefix(size));
@@ -110,33 +154,35 @@ export class FrameReader {
     let filled = 0;
     for (let i = this.#head; filled < size; i++) {
       const chunk = this.#chunks[i] as Buffer;
-      filled += chunk.copy(prefix, filled, 0, Math.min(chunk.length, size - filled));
+      const from = i === this.#head ? this.#offset : 0;
+      filled += chunk.copy(prefix, filled, from, Math.min(chunk.length, from + size - filled));
     }
     return prefix;
   }
 
   #take(length: number): Buffer {
     this.#buffered -= length;
-    const first = this.#first();
-    if (first.length >= length) {
+    const first = this.#chunks[this.#head] as Buffer;
+    const start = this.#offset;
+    if (first.length - start >= length) {
       // The common case: the frame lies inside one chunk, return a view of it.
-      if (first.length === length) this.#shift();
-      else this.#chunks[this.#head] = first.subarray(length);
-      return first.subarray(0, length);
+      if (first.length - start === length) this.#shift();
+      else this.#offset += length;
+      return start === 0 && length === first.length ? first : first.subarray(start, start + length);
     }
     const frame = Buffer.allocUnsafe(length);
     let filled = 0;
     while (filled < length) {
-      const chunk = this.#first();
+      const chunk = this.#chunks[this.#head] as Buffer;
+      const from = this.#offset;
       const wanted = length - filled;
-      if (chunk.length <= wanted) {
-        chunk.copy(frame, filled);
-        filled += chunk.length;
+      if (chunk.length - from <= wanted) {
+        filled += chunk.copy(frame, filled, from);
         this.#shift();
       } else {
-        chunk.copy(frame, filled, 0, wanted);
+        chunk.copy(frame, filled, from, from + wanted);
         filled += wanted;
-        this.#chunks[this.#head] = chunk.subarray(wanted);
+        this.#offset += wanted;
       }
     }
     return frame;
@@ -145,6 +191,7 @@ export class FrameReader {
   #shift(): void {
     this.#chunks[this.#head] = EMPTY;
     this.#head += 1;
+    this.#offset = 0;
     if (this.#head === this.#chunks.length) {
       this.#chunks = [];
       this.#head = 0;

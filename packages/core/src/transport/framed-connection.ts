@@ -13,9 +13,9 @@ import {
 } from '../errors/index.js';
 import type { ConnectTarget } from './connect.js';
 import type { FrameCodec } from './frame-codec.js';
-import { FrameReader } from './frame-reader.js';
+import { FrameReader, NO_FRAME } from './frame-reader.js';
 import { IdAllocator } from './id-allocator.js';
-import { ResponseStream } from './response-stream.js';
+import { type FrameStream, ResponseStream } from './response-stream.js';
 import { whenSocketClosed } from './socket-closed.js';
 
 /**
@@ -162,6 +162,8 @@ export class FramedConnection<Req, Res> implements AsyncDisposable {
   readonly #socket: Socket;
   readonly #codec: FrameCodec<Req, Res>;
   readonly #reader: FrameReader;
+  /** The codec's `decodeAt`, its failures marked apart from the reader's; undefined without one. */
+  readonly #decodeAt: ((source: Buffer, start: number, end: number) => Res) | undefined;
   readonly #idOf: ((response: Res) => number) | undefined;
   readonly #ids: IdAllocator | undefined;
   readonly #maxInFlight: number;
@@ -249,6 +251,17 @@ export class FramedConnection<Req, Res> implements AsyncDisposable {
     this.#socket = socket;
     this.#codec = codec;
     this.#reader = new FrameReader(codec);
+    const { decodeAt } = codec;
+    this.#decodeAt =
+      decodeAt === undefined
+        ? undefined
+        : (source, start, end) => {
+            try {
+              return decodeAt.call(codec, source, start, end);
+            } catch (error) {
+              throw new DecodeFailure(error);
+            }
+          };
     this.#maxInFlight = maxInFlight;
     this.#requestTimeoutMs = requestTimeoutMs;
     this.#discardAbandoned = options.onAbandoned === 'discard';
@@ -333,7 +346,7 @@ export class FramedConnection<Req, Res> implements AsyncDisposable {
    * Leaving the loop early discards the rest of the answer (or destroys the connection, see
    * `onEarlyExit`). `timeoutMs` limits the time until the last frame arrives.
    */
-  requestStream(request: Req, options: RequestStreamOptions<Res>): AsyncIterableIterator<Res, undefined> {
+  requestStream(request: Req, options: RequestStreamOptions<Res>): FrameStream<Res> {
     const { isLast } = options;
     if (typeof isLast !== 'function') throw new ConfigError('isLast must be a function', { field: 'isLast' });
     const highWaterMark = options.highWaterMark ?? DEFAULT_STREAM_HIGH_WATER_MARK;
@@ -567,25 +580,43 @@ export class FramedConnection<Req, Res> implements AsyncDisposable {
     this.#processing = true;
     try {
       while (this.#state !== 'closed' && !this.#readPaused) {
-        let frame: Buffer | undefined;
-        try {
-          frame = this.#reader.next();
-        } catch (error) {
-          this.#protocolFailure(error, 'bad frame', this.#inOrderHead());
-          return;
-        }
-        if (frame === undefined) return;
-        let response: Res;
-        try {
-          response = this.#codec.decode(frame);
-        } catch (error) {
-          this.#protocolFailure(error, 'malformed frame', this.#inOrderHead());
-          return;
-        }
+        const response =
+          this.#decodeAt === undefined ? this.#nextViaView() : this.#nextInPlace(this.#decodeAt);
+        if (response === NO_FRAME) return;
         this.#dispatch(response);
       }
     } finally {
       this.#processing = false;
+    }
+  }
+
+  /** The next frame decoded from a view of it; `NO_FRAME` when none is whole (or reading failed). */
+  #nextViaView(): Res | typeof NO_FRAME {
+    let frame: Buffer | undefined;
+    try {
+      frame = this.#reader.next();
+    } catch (error) {
+      this.#protocolFailure(error, 'bad frame', this.#inOrderHead());
+      return NO_FRAME;
+    }
+    if (frame === undefined) return NO_FRAME;
+    try {
+      return this.#codec.decode(frame);
+    } catch (error) {
+      this.#protocolFailure(error, 'malformed frame', this.#inOrderHead());
+      return NO_FRAME;
+    }
+  }
+
+  /** The next frame decoded where it lies in the received chunk; as {@link #nextViaView}. */
+  #nextInPlace(decodeAt: (source: Buffer, start: number, end: number) => Res): Res | typeof NO_FRAME {
+    try {
+      return this.#reader.nextDecoded(decodeAt);
+    } catch (error) {
+      if (error instanceof DecodeFailure)
+        this.#protocolFailure(error.cause, 'malformed frame', this.#inOrderHead());
+      else this.#protocolFailure(error, 'bad frame', this.#inOrderHead());
+      return NO_FRAME;
     }
   }
 
@@ -929,4 +960,9 @@ function idDetail(exchange: { id: number | undefined }): ErrorDetails {
 function removeItem<T>(items: T[], item: T): void {
   const index = items.indexOf(item);
   if (index !== -1) items.splice(index, 1);
+}
+
+/** A failure of the codec's `decodeAt`, told apart from the reader's own (a bad header). */
+class DecodeFailure {
+  constructor(readonly cause: unknown) {}
 }

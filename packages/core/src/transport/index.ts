@@ -21,4 +21,5 @@ export {
 export { IdAllocator } from './id-allocator.js';
 export { type LengthPrefixedCodecOptions, lengthPrefixedCodec } from './length-prefixed-codec.js';
 export { readFrame } from './read-frame.js';
+export type { FrameStream } from './response-stream.js';
 export { type PemInput, type TlsOptions, type TlsUpgradeOptions, upgradeToTls } from './tls-upgrade.js';

@@ -19,7 +19,9 @@ export interface LengthPrefixedCodecOptions {
  * const codec = lengthPrefixedCodec({ endian: 'be', maxFrameBytes: 64 * 1024 * 1024 }); // ZTeraDB
  * @throws ConfigError on invalid options.
  */
-export function lengthPrefixedCodec(options: LengthPrefixedCodecOptions): FrameCodec<Buffer, Buffer> {
+export function lengthPrefixedCodec(
+  options: LengthPrefixedCodecOptions,
+): FrameCodec<Buffer, Buffer> & Required<Pick<FrameCodec<Buffer, Buffer>, 'frameLengthAt'>> {
   const lengthBytes = options.lengthBytes ?? 4;
   const { endian, maxFrameBytes } = options;
   if (lengthBytes !== 2 && lengthBytes !== 4) {
@@ -37,16 +39,19 @@ export function lengthPrefixedCodec(options: LengthPrefixedCodecOptions): FrameC
   const readLength =
     lengthBytes === 4
       ? endian === 'le'
-        ? (buffer: Buffer) => buffer.readUInt32LE(0)
-        : (buffer: Buffer) => buffer.readUInt32BE(0)
+        ? (buffer: Buffer, offset: number) => buffer.readUInt32LE(offset)
+        : (buffer: Buffer, offset: number) => buffer.readUInt32BE(offset)
       : endian === 'le'
-        ? (buffer: Buffer) => buffer.readUInt16LE(0)
-        : (buffer: Buffer) => buffer.readUInt16BE(0);
+        ? (buffer: Buffer, offset: number) => buffer.readUInt16LE(offset)
+        : (buffer: Buffer, offset: number) => buffer.readUInt16BE(offset);
 
   return {
     maxFrameBytes,
     frameLength(buffered) {
-      return buffered.length < lengthBytes ? undefined : lengthBytes + readLength(buffered);
+      return buffered.length < lengthBytes ? undefined : lengthBytes + readLength(buffered, 0);
+    },
+    frameLengthAt(buffered, offset) {
+      return buffered.length - offset < lengthBytes ? undefined : lengthBytes + readLength(buffered, offset);
     },
     decode(frame) {
       return frame.subarray(lengthBytes);

@@ -16,14 +16,27 @@ interface Waiter<Res> {
 }
 
 /**
+ * The frames of one multi-frame answer, as {@link FramedConnection.requestStream} returns them: an
+ * async iterator, plus {@link takeBuffered} for a consumer that handles frames in batches.
+ */
+export interface FrameStream<Res> extends AsyncIterableIterator<Res, undefined> {
+  /**
+   * Every frame received and not yet taken, at once and without waiting (an empty array when
+   * none). A failure or the end still comes from the next `next()`. One promise per batch instead
+   * of one per frame: what a consumer of many small frames uses after each `next()`.
+   */
+  takeBuffered(): Res[];
+}
+
+/**
  * The consumer side of a multi-frame answer: an async iterator over frames pushed by the
  * connection. Nothing is sent before the first `next()`. Frames received before a connection
  * failure are still yielded before the error; a timeout or abort is thrown at once.
  * @internal
  */
-export class ResponseStream<Res> implements AsyncIterableIterator<Res, undefined> {
+export class ResponseStream<Res> implements FrameStream<Res> {
   readonly #source: ResponseSource;
-  readonly #buffer: Res[] = [];
+  #buffer: Res[] = [];
   #head = 0;
   #waiters: Waiter<Res>[] = [];
   #started = false;
@@ -88,6 +101,15 @@ export class ResponseStream<Res> implements AsyncIterableIterator<Res, undefined
     }
     if (this.#ended) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  takeBuffered(): Res[] {
+    if (this.buffered === 0) return [];
+    const taken = this.#head === 0 ? this.#buffer : this.#buffer.slice(this.#head);
+    this.#buffer = [];
+    this.#head = 0;
+    this.#source.consumed(0);
+    return taken;
   }
 
   return(): Promise<IteratorResult<Res, undefined>> {

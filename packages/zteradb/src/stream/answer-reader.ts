@@ -1,6 +1,7 @@
 import { type ConnError, ProtocolError, type Secret } from '@conn/core';
 import { errorFromServerFrame } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../protocol/json.js';
+import { ResponseCode } from '../protocol/response-codes.js';
 import type { ResponseEnvelope } from '../protocol/response-envelope.js';
 import { classifyResponse } from '../protocol/response-envelope.js';
 
@@ -80,6 +81,17 @@ export class AnswerReader {
    */
   get connectionReusable(): boolean {
     return this.#state === 'done';
+  }
+
+  /**
+   * The row of a select's plain row frame, read without the objects {@link accept} makes (the
+   * hot path of a long answer); `undefined` for any other frame, which then goes to `accept`.
+   */
+  rowOf(envelope: ResponseEnvelope): JsonObject | undefined {
+    if (this.kind !== 'select' || this.#state !== 'reading') return undefined;
+    if (envelope.error || envelope.responseCode !== ResponseCode.QUERY_DATA) return undefined;
+    const { data } = envelope;
+    return isJsonObject(data) ? data : undefined;
   }
 
   /**

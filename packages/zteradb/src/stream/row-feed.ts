@@ -50,6 +50,13 @@ export class RowFeed<Row> implements AsyncIterableIterator<Row, undefined> {
     return this.#rows.length - this.#head < this.#highWaterMark;
   }
 
+  /** Producer: hands rows over in order; `false` as for {@link push}. */
+  pushAll(rows: readonly Row[]): boolean {
+    let room = true;
+    for (const row of rows) room = this.push(row);
+    return room;
+  }
+
   /** Producer: resolves once the consumer has read half the waiting rows, left, or the feed ended. */
   room(): Promise<void> {
     if (this.#ended || this.#consumerLeft || this.#buffered() <= this.#highWaterMark / 2) {

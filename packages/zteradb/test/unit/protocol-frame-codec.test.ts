@@ -1,8 +1,9 @@
 import { ConfigError, FrameReader, ProtocolError } from '@conn/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { zteradbClientCodec, zteradbJsonCodec } from '../../src/protocol/frame-codec.js';
+import { decodeJsonPayload, zteradbClientCodec, zteradbJsonCodec } from '../../src/protocol/frame-codec.js';
 import type { JsonObject } from '../../src/protocol/json.js';
+import { parseResponseEnvelope } from '../../src/protocol/response-envelope.js';
 
 // The two example frames of docs/protocols/zteradb.md (framing), header included.
 const COMPLETE_FRAME = Buffer.concat([
@@ -130,5 +131,74 @@ describe('ZTeraDB frame codec', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('decodes row frames on the fast path exactly as the full path does, at any offset (property)', () => {
+    const client = zteradbClientCodec();
+    const header = (payload: Buffer) => {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(payload.length);
+      return Buffer.concat([length, payload]);
+    };
+    // Row frames as the test server writes them, and near misses the fast path must leave alone.
+    const payloadOf = fc.oneof(
+      fc
+        .jsonValue({ maxDepth: 2 })
+        .map((data) => `{"error":false,"response_code":7,"data":${JSON.stringify(data)}}`),
+      fc
+        .tuple(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 })), fc.jsonValue({ maxDepth: 1 }))
+        .map(
+          ([data, extra]) =>
+            `{"error":false,"response_code":7,"data":${JSON.stringify(data)},"x":${JSON.stringify(extra)}}`,
+        ),
+      fc
+        .dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 }))
+        .map((data) => `{"error": false, "response_code": 7, "data": ${JSON.stringify(data)}}`),
+      fc.string().map((junk) => `{"error":false,"response_code":7,"data":${junk}}`),
+    );
+    fc.assert(
+      fc.property(payloadOf, fc.nat({ max: 16 }), fc.nat({ max: 16 }), (payload, before, after) => {
+        const frame = header(Buffer.from(payload));
+        const full = (() => {
+          try {
+            return parseResponseEnvelope(decodeJsonPayload(frame.subarray(4)));
+          } catch (error) {
+            return { failed: (error as ProtocolError).code };
+          }
+        })();
+        const source = Buffer.concat([Buffer.alloc(before, 0x41), frame, Buffer.alloc(after, 0x42)]);
+        for (const decode of [
+          () => client.decode(frame),
+          () => client.decodeAt?.(source, before, before + frame.length),
+        ]) {
+          let got: unknown;
+          try {
+            got = decode();
+          } catch (error) {
+            got = { failed: (error as ProtocolError).code };
+          }
+          expect(got).toEqual(full);
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('refuses invalid UTF-8 in a row frame as the full path does, and keeps a U+FFFD that was sent', () => {
+    const client = zteradbClientCodec();
+    const withBytes = (bytes: Buffer) => {
+      const payload = Buffer.concat([
+        Buffer.from('{"error":false,"response_code":7,"data":{"t":"'),
+        bytes,
+        Buffer.from('"}}'),
+      ]);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(payload.length);
+      return Buffer.concat([length, payload]);
+    };
+    expect(() => client.decode(withBytes(Buffer.from([0xc3, 0x28])))).toThrow(
+      expect.objectContaining({ code: 'CONN_ZTERADB_MALFORMED_FRAME' }),
+    );
+    expect(client.decode(withBytes(Buffer.from('\uFFFD', 'utf8'))).data).toEqual({ t: '\uFFFD' });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, ConnectionError, TimeoutError } from '../../../src/errors/index.js';
+import { AbortError, ConnectionError, ProtocolError, TimeoutError } from '../../../src/errors/index.js';
 import type { FrameCodec } from '../../../src/transport/frame-codec.js';
 import { lengthPrefixedCodec } from '../../../src/transport/length-prefixed-codec.js';
 import { closeConnections, closeLog, open } from '../../support/framed-connections.js';
@@ -142,6 +142,62 @@ describe('FramedConnection.requestStream', () => {
     expect(socket.isPaused()).toBe(false);
     // Still usable afterwards.
     expect(await collect(connection.requestStream({ tag: 'after', rows: 1 }, { isLast }))).toHaveLength(2);
+  });
+
+  it('takeBuffered hands over every frame received so far in order, the end still coming from next()', async () => {
+    const server = await queryServer();
+    const { connection } = await open(server, { codec: json, correlation: { mode: 'in-order' } });
+    const rows = 2_000;
+    const stream = connection.requestStream({ tag: 'batch', rows }, { isLast, highWaterMark: 64 });
+    expect(stream.takeBuffered()).toEqual([]);
+    const seen: Frame[] = [];
+    let batches = 0;
+    for (let next = await stream.next(); next.done !== true; next = await stream.next()) {
+      batches += 1;
+      seen.push(next.value, ...stream.takeBuffered());
+    }
+    expect(seen.map((frame) => frame.seq ?? 'end')).toEqual([
+      ...Array.from({ length: rows }, (_, seq) => seq),
+      'end',
+    ]);
+    // Frames came in batches, not one promise each.
+    expect(batches).toBeLessThan(rows / 2);
+    expect(stream.takeBuffered()).toEqual([]);
+    expect(connection.pendingCount).toBe(0);
+    expect(await collect(connection.requestStream({ tag: 'after', rows: 1 }, { isLast }))).toHaveLength(2);
+  });
+
+  it("reads frames in place through the codec's decodeAt, and a decodeAt failure fails the stream with ProtocolError", async () => {
+    const server = await queryServer();
+    let inPlace = 0;
+    let failOn: number | undefined;
+    const codec: FrameCodec<object, Frame> = {
+      ...json,
+      decode: () => {
+        throw new Error('decode must not be used when decodeAt exists');
+      },
+      decodeAt(source, start, end) {
+        inPlace += 1;
+        const frame = JSON.parse(source.toString('utf8', start + 4, end)) as Frame;
+        if (frame.seq !== undefined && frame.seq === failOn) throw new Error(`cannot read row ${frame.seq}`);
+        return frame;
+      },
+    };
+    const { connection } = await open(server, { codec, correlation: { mode: 'in-order' } });
+    const frames = await collect(connection.requestStream({ tag: 'in-place', rows: 300 }, { isLast }));
+    expect(frames.map((frame) => frame.seq ?? 'end')).toEqual([
+      ...Array.from({ length: 300 }, (_, seq) => seq),
+      'end',
+    ]);
+    expect(inPlace).toBe(301);
+
+    failOn = 5;
+    const error = await collect(connection.requestStream({ tag: 'broken', rows: 10 }, { isLast })).catch(
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).message).toContain('malformed frame: cannot read row 5');
+    expect(connection.isOpen).toBe(false);
   });
 
   it('early break drains the rest of the answer and keeps the connection usable', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../src/errors/index.js';
 import { FrameReader } from '../../../src/transport/frame-reader.js';
@@ -113,6 +114,51 @@ describe('FrameReader', () => {
     const reader = new FrameReader({ maxFrameBytes: 100, frameLength: () => 0 });
     reader.push(Buffer.from([1]));
     expect(() => reader.next()).toThrow(ProtocolError);
+  });
+
+  it('cuts the same frames whether the codec reads headers at an offset or from a view', () => {
+    const codec = lengthPrefixedCodec({ endian: 'be', maxFrameBytes: 1024 });
+    const { frameLengthAt: _offsetReader, ...viewOnly } = codec;
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 0, max: 30 }),
+        (payloads, cuts, takeAfter) => {
+          const stream = Buffer.concat(
+            payloads.map((payload) => codec.encode(Buffer.from(payload), undefined) as Buffer),
+          );
+          const readers = [new FrameReader(codec), new FrameReader(viewOnly)];
+          const seen: Buffer[][] = [[], []];
+          let at = 0;
+          for (let cut = 0; at < stream.length; cut += 1) {
+            const chunk = stream.subarray(at, at + (cuts[cut % cuts.length] as number));
+            at += chunk.length;
+            readers.forEach((reader, index) => {
+              reader.push(chunk);
+              const frames = seen[index] as Buffer[];
+              while (frames.length < takeAfter) {
+                const frame = reader.next();
+                if (frame === undefined) break;
+                frames.push(Buffer.from(frame));
+              }
+            });
+          }
+          const expected = payloads
+            .slice(0, takeAfter)
+            .map((payload) => Buffer.concat([Buffer.alloc(4), payload]).subarray(4));
+          for (const index of [0, 1]) {
+            expect((seen[index] as Buffer[]).map((frame) => frame.subarray(4))).toEqual(expected);
+          }
+          // What was not returned as frames is given back whole and in order.
+          const rests = readers.map((reader) => reader.takeRemaining());
+          expect(rests[0]).toEqual(rests[1]);
+          const returned = (seen[0] as Buffer[]).reduce((sum, frame) => sum + frame.length, 0);
+          expect(rests[0]).toEqual(stream.subarray(returned));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('gives back the bytes past the last frame', () => {
