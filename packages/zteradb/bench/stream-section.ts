@@ -99,9 +99,8 @@ export async function streamSection(server: ServerProcess): Promise<void> {
       median(of('driver', 'rowsPerClientCpuSecond')),
       median(of('bare', 'rowsPerClientCpuSecond')),
     );
-    printNote('The peer writes a pre-encoded answer (the test server cannot stream faster than about');
-    printNote('60k rows/s, one write per row), so both readers run at their own speed; the CPU-second');
-    printNote('ratio compares what each client costs per row on its own.');
+    printNote('The peer writes a pre-encoded answer, so neither reader waits on a server building');
+    printNote('frames; the CPU-second ratio compares what each client costs per row on its own.');
   } finally {
     bare.close();
   }

@@ -25,9 +25,14 @@ export function errorFrame(responseCode: number, message: string): JsonObject {
  * Writes a frame and, when the socket's buffer is full, waits for it to drain (or close), so a
  * million-row select streams with bounded memory. Resolves `false` once the socket is gone.
  */
-export async function writeFrame(socket: Socket, frame: JsonObject): Promise<boolean> {
+export function writeFrame(socket: Socket, frame: JsonObject): Promise<boolean> {
+  return writeBytes(socket, encodeFrame(frame));
+}
+
+/** Writes encoded bytes as {@link writeFrame} writes a frame. */
+export async function writeBytes(socket: Socket, bytes: Buffer): Promise<boolean> {
   if (socket.destroyed || socket.writableEnded) return false;
-  if (socket.write(encodeFrame(frame))) return true;
+  if (socket.write(bytes)) return true;
   await new Promise<void>((resolve) => {
     const done = (): void => {
       socket.off('drain', done);
