@@ -114,18 +114,21 @@ export class ZTeraDBClient implements AsyncDisposable {
    * Checks the server end to end: opens a new connection, authenticates (CONNECT, CONNECTED, the
    * server's proof) and closes it; resolves with the time that took. ZTeraDB defines a PING
    * request but no client sends it and its answer is undocumented, so a full handshake is the
-   * one round trip known to prove the server is up and the keys are good. Pooled connections are
-   * not touched.
+   * cheapest round trip known to prove the server is up and the keys are good. Pooled
+   * connections are not touched.
    */
-  ping(options: CallOptions = {}): Promise<{ readonly roundTripMs: number }> {
+  ping(
+    options: CallOptions = {},
+  ): Promise<{ readonly host: string; readonly port: number; readonly latencyMs: number }> {
     return this.#calls.run({ operation: 'ping' }, options, async (call) => {
-      call.target = { host: this.#options.host, port: this.#options.port };
+      const { host, port } = this.#options;
+      call.target = { host, port };
       const started = performance.now();
       const signals = [this.#closing.signal, call.signal].filter((signal) => signal !== undefined);
       const connection = await ZTeraDBConnection.open(this.#options, AbortSignal.any(signals));
-      const roundTripMs = performance.now() - started;
+      const latencyMs = performance.now() - started;
       connection.destroy();
-      return { roundTripMs };
+      return { host, port, latencyMs };
     });
   }
 

@@ -166,6 +166,21 @@ describe('ZTeraDBClient', () => {
     expect(String((error as Error).message)).not.toContain('wrong-secret');
   });
 
+  it('ping authenticates on a connection of its own and closes it; a wrong secret fails it at once', async () => {
+    const server = await startServer();
+    const client = clientOf(server);
+    const pong = await client.ping();
+    expect(pong).toMatchObject({ host: '127.0.0.1', port: server.port });
+    expect(pong.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(connectFrames(server)).toBe(1);
+    expect(client.stats().size).toBe(0);
+    await server.waitForConnectionCount(0);
+
+    const wrong = clientOf(server, { secretKey: 'wrong' });
+    const error = await wrong.ping({ timeoutMs: 60_000 }).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(ZTeraDBAuthenticationError);
+  });
+
   it('rejects every call with ClientClosedError after close()', async () => {
     const server = await startServer();
     const client = clientOf(server);
