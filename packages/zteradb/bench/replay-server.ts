@@ -9,6 +9,7 @@
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { FrameReader } from '@conn/core';
 import { type JsonObject, RequestType, ResponseCode, zteradbJsonCodec } from '../src/protocol/index.js';
+import { writeBytes } from '../src/testing/frame-writer.js';
 
 const SLICE_BYTES = 1 << 20;
 
@@ -70,8 +71,7 @@ export async function startReplayServer(rows: readonly JsonObject[]): Promise<Re
     const count = Math.min(total, query?.lt?.[1] ?? total);
     const end = count === 0 ? 0 : (ends[count - 1] as number);
     for (let at = 0; at < end; at += SLICE_BYTES) {
-      if (!socket.write(answer.subarray(at, Math.min(end, at + SLICE_BYTES)))) await drained(socket);
-      if (socket.destroyed) return;
+      if (!(await writeBytes(socket, answer.subarray(at, Math.min(end, at + SLICE_BYTES))))) return;
     }
     socket.write(QUERY_COMPLETE);
   }
@@ -85,16 +85,4 @@ export async function startReplayServer(rows: readonly JsonObject[]): Promise<Re
         server.close(() => resolve());
       }),
   };
-}
-
-function drained(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      socket.off('drain', done);
-      socket.off('close', done);
-      resolve();
-    };
-    socket.on('drain', done);
-    socket.on('close', done);
-  });
 }

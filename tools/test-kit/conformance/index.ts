@@ -7,3 +7,4 @@ export type {
   ConnError,
 } from './adapter.js';
 export { describeConformance } from './describe-conformance.js';
+export { poolEventChannels, urlWithAddress, urlWithPassword } from './url-edits.js';

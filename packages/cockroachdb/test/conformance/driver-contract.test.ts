@@ -1,7 +1,13 @@
 // The driver contract (docs/driver-contract.md) for @conn/cockroachdb, against its own test server
 // in front of the run's real PostgreSQL.
 import { fileURLToPath } from 'node:url';
-import { type ConformanceAdapter, describeConformance } from '@conn/test-kit/conformance';
+import {
+  type ConformanceAdapter,
+  describeConformance,
+  poolEventChannels,
+  urlWithAddress,
+  urlWithPassword,
+} from '@conn/test-kit/conformance';
 import { afterAll, describe } from 'vitest';
 import {
   AbortError,
@@ -31,13 +37,6 @@ afterAll(async () => {
   await db.dropTable(writeTable);
 });
 
-/** Swaps parts of the URL; `URL` keeps the `postgresql:` scheme and percent-encoding as given. */
-function editUrl(url: string, edit: (parsed: URL) => void): string {
-  const parsed = new URL(url);
-  edit(parsed);
-  return parsed.toString();
-}
-
 const adapter: ConformanceAdapter<CockroachDBClient, CockroachDBTestServer> = {
   packageName: 'cockroachdb',
   packageDir: fileURLToPath(new URL('../..', import.meta.url)),
@@ -48,15 +47,8 @@ const adapter: ConformanceAdapter<CockroachDBClient, CockroachDBTestServer> = {
     return startCockroachDBTestServer({ upstream: databaseUrl() });
   },
   client: (url) => CockroachDBClient.fromUrl(url),
-  withPassword: (url, password) =>
-    editUrl(url, (parsed) => {
-      parsed.password = encodeURIComponent(password);
-    }),
-  withAddress: (url, host, port) =>
-    editUrl(url, (parsed) => {
-      parsed.hostname = host;
-      parsed.port = String(port);
-    }),
+  withPassword: urlWithPassword,
+  withAddress: urlWithAddress,
   read: (client, options) => client.query('SELECT 1', [], options),
   readOperation: 'query',
   readSource: (options) => `client.query('SELECT 1', [], ${options})`,
@@ -75,17 +67,7 @@ const adapter: ConformanceAdapter<CockroachDBClient, CockroachDBTestServer> = {
     };
   },
   operations: ['connect', 'query', 'insert', 'ping', 'transaction'],
-  eventChannels: [
-    'create',
-    'create-error',
-    'acquire',
-    'acquire-error',
-    'release',
-    'destroy',
-    'error',
-    'clear',
-    'close',
-  ].map((event) => `conn:cockroachdb:pool:${event}`),
+  eventChannels: poolEventChannels('cockroachdb'),
   authenticationError: CockroachDBAuthenticationError,
   errors: { AbortError, AuthenticationError, ClientClosedError, TimeoutError, isConnError },
 };

@@ -1,6 +1,11 @@
 // The driver contract (docs/driver-contract.md) for @conn/siridb, against its own test server.
 import { fileURLToPath } from 'node:url';
-import { type ConformanceAdapter, describeConformance } from '@conn/test-kit/conformance';
+import {
+  type ConformanceAdapter,
+  describeConformance,
+  urlWithAddress,
+  urlWithPassword,
+} from '@conn/test-kit/conformance';
 import {
   AbortError,
   AuthenticationError,
@@ -35,17 +40,8 @@ const adapter: ConformanceAdapter<SiriDBClient, SiriDBTestServer> = {
   clientExport: 'SiriDBClient',
   startServer: () => startSiriDBTestServer(),
   client: (url) => SiriDBClient.fromUrl(url),
-  withPassword: (url, password) => {
-    const parsed = new URL(url);
-    parsed.password = encodeURIComponent(password);
-    return parsed.toString();
-  },
-  withAddress: (url, host, port) => {
-    const parsed = new URL(url);
-    parsed.hostname = host;
-    parsed.port = String(port);
-    return parsed.toString();
-  },
+  withPassword: urlWithPassword,
+  withAddress: urlWithAddress,
   read: (client, options) => client.query('list series', options),
   readOperation: 'query',
   readSource: (options) => `client.query('list series', ${options})`,

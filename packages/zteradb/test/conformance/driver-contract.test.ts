@@ -1,6 +1,12 @@
 // The driver contract (docs/driver-contract.md) for @conn/zteradb, against its own test server.
 import { fileURLToPath } from 'node:url';
-import { type ConformanceAdapter, describeConformance } from '@conn/test-kit/conformance';
+import {
+  type ConformanceAdapter,
+  describeConformance,
+  poolEventChannels,
+  urlWithAddress,
+  urlWithPassword,
+} from '@conn/test-kit/conformance';
 import {
   AbortError,
   AuthenticationError,
@@ -30,17 +36,8 @@ const adapter: ConformanceAdapter<ZTeraDBClient, ZTeraDBTestServer> = {
     }),
   client: (url) => ZTeraDBClient.fromUrl(url),
   // The URL's password is the secret key.
-  withPassword: (url, password) => {
-    const parsed = new URL(url);
-    parsed.password = encodeURIComponent(password);
-    return parsed.toString();
-  },
-  withAddress: (url, host, port) => {
-    const parsed = new URL(url);
-    parsed.hostname = host;
-    parsed.port = String(port);
-    return parsed.toString();
-  },
+  withPassword: urlWithPassword,
+  withAddress: urlWithAddress,
   read: (client, options) => client.run(ZTeraDBQuery('user').select(), options).toArray(),
   readOperation: 'run',
   readSource: (options) => `client.run({ sh: 'user', qt: 2 }, ${options}).toArray()`,
@@ -62,16 +59,7 @@ const adapter: ConformanceAdapter<ZTeraDBClient, ZTeraDBTestServer> = {
     };
   },
   operations: ['connect', 'ping', 'run', 'count', 'insert', 'update', 'delete'],
-  eventChannels: [
-    'create',
-    'create-error',
-    'acquire',
-    'acquire-error',
-    'release',
-    'destroy',
-    'error',
-    'close',
-  ].map((event) => `conn:zteradb:pool:${event}`),
+  eventChannels: poolEventChannels('zteradb'),
   authenticationError: ZTeraDBAuthenticationError,
   errors: { AbortError, AuthenticationError, ClientClosedError, TimeoutError, isConnError },
 };

@@ -1,40 +1,17 @@
 // Session tokens: renewed before they expire (by the CONNECTED frame's expiry), and a session the
 // server ended is replaced; reads are tried once more, writes are not.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ZTeraDBClient } from '../../src/client.js';
 import { ZTeraDBAuthenticationError } from '../../src/errors.js';
-import { RequestType } from '../../src/protocol/index.js';
-import {
-  startZTeraDBTestServer,
-  type ZTeraDBTestServer,
-  type ZTeraDBTestServerOptions,
-} from '../../src/testing/index.js';
+import type { ZTeraDBTestServer } from '../../src/testing/index.js';
 import { ZTeraDBQuery } from '../../src/zql/index.js';
-import { sampleDatabases } from '../support/fixtures.js';
-import { TEST_KEY } from '../support/raw-zteradb-client.js';
+import { connectFrames, useZTeraDB } from '../support/harness.js';
 
-const servers: ZTeraDBTestServer[] = [];
-const clients: ZTeraDBClient[] = [];
-afterEach(async () => {
+const { startServer, clientOf: clientWith } = useZTeraDB();
+afterEach(() => {
   vi.useRealTimers();
-  for (const client of clients.splice(0)) await client.close({ timeoutMs: 1_000 });
-  for (const server of servers.splice(0)) await server.close();
 });
 
-async function startServer(options: Partial<ZTeraDBTestServerOptions> = {}): Promise<ZTeraDBTestServer> {
-  const server = await startZTeraDBTestServer({ databases: sampleDatabases(), keys: [TEST_KEY], ...options });
-  servers.push(server);
-  return server;
-}
-
-function clientOf(server: ZTeraDBTestServer): ZTeraDBClient {
-  const client = ZTeraDBClient.fromUrl(server.url, { pool: { max: 1 } });
-  clients.push(client);
-  return client;
-}
-
-const connectFrames = (server: ZTeraDBTestServer) =>
-  server.receivedFrames.filter((received) => received.frame.request_type === RequestType.CONNECT).length;
+const clientOf = (server: ZTeraDBTestServer) => clientWith(server, { pool: { max: 1 } });
 
 /** A server whose clock the test moves (the client's clock stays real). */
 async function serverWithClock(tokenLifetimeSeconds: number) {

@@ -7,46 +7,27 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { AbortError, ConfigError, TimeoutError } from '@conn/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ZTeraDBClient } from '../../src/client.js';
 import { ZTeraDBQueryError } from '../../src/errors.js';
-import type { ZTeraDBClientOptions } from '../../src/options.js';
 import { RequestType } from '../../src/protocol/index.js';
 import { errorCodeOf } from '../../src/testing/error-codes.js';
-import {
-  startZTeraDBTestServer,
-  type ZTeraDBTestDatabases,
-  type ZTeraDBTestServer,
-} from '../../src/testing/index.js';
+import type { ZTeraDBTestDatabases, ZTeraDBTestServer } from '../../src/testing/index.js';
 import { ZTeraDBQuery } from '../../src/zql/index.js';
-import { TEST_KEY } from '../support/raw-zteradb-client.js';
+import { framesOf, useZTeraDB } from '../support/harness.js';
 
 type Item = { id: number; name: string };
 
-const servers: ZTeraDBTestServer[] = [];
-const clients: ZTeraDBClient[] = [];
+const { startServer: startWith, clientOf } = useZTeraDB();
 const taps: Server[] = [];
+const tapSockets = new Set<Socket>();
 afterEach(async () => {
-  for (const client of clients.splice(0)) await client.close({ timeoutMs: 1_000 });
-  for (const server of servers.splice(0)) await server.close();
+  // Hooks run before the harness closes the clients: end the relayed sockets, then the listeners.
+  for (const socket of tapSockets) socket.destroy();
   for (const tap of taps.splice(0)) await new Promise((resolve) => tap.close(resolve));
 });
 
-async function startServer(databases: ZTeraDBTestDatabases): Promise<ZTeraDBTestServer> {
-  const server = await startZTeraDBTestServer({ databases, keys: [TEST_KEY] });
-  servers.push(server);
-  return server;
-}
-
-function clientOf(server: ZTeraDBTestServer, overrides: Partial<ZTeraDBClientOptions> = {}): ZTeraDBClient {
-  const client = ZTeraDBClient.fromUrl(server.url, overrides);
-  clients.push(client);
-  return client;
-}
+const startServer = (databases: ZTeraDBTestDatabases): Promise<ZTeraDBTestServer> => startWith({ databases });
 
 const items = (count: number): Item[] => Array.from({ length: count }, (_, id) => ({ id, name: `n${id}` }));
-
-const framesOf = (server: ZTeraDBTestServer, requestType: number) =>
-  server.receivedFrames.filter(({ frame }) => frame.request_type === requestType).length;
 
 /** The error a loop over `rows` ends with (or `undefined`), and the ids it saw before. */
 async function drainIds(rows: AsyncIterable<Item>, onRow: (seen: number) => void = () => undefined) {
@@ -75,6 +56,10 @@ async function startRecordingTap(target: { port: number }): Promise<{ port: numb
   const sent: Buffer[] = [];
   const tap = net.createServer((downstream: Socket) => {
     const upstream = net.connect(target.port, '127.0.0.1');
+    for (const socket of [downstream, upstream]) {
+      tapSockets.add(socket);
+      socket.on('close', () => tapSockets.delete(socket));
+    }
     downstream.on('data', (chunk: Buffer) => {
       sent.push(chunk);
       upstream.write(chunk);

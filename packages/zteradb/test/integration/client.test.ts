@@ -1,19 +1,11 @@
 // ZTeraDBClient against the test server: the quickstart flow, the pool's min/max seen from the
 // server, leases coming back after an early exit or a server error, and the typed failures.
 import { ClientClosedError, ConfigError } from '@conn/core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ZTeraDBClient } from '../../src/client.js';
 import { ZTeraDBAuthenticationError, ZTeraDBQueryError } from '../../src/errors.js';
-import type { ZTeraDBClientOptions } from '../../src/options.js';
-import { RequestType } from '../../src/protocol/index.js';
-import {
-  startZTeraDBTestServer,
-  type ZTeraDBTestServer,
-  type ZTeraDBTestServerOptions,
-} from '../../src/testing/index.js';
 import { ZTeraDBQuery } from '../../src/zql/index.js';
-import { sampleDatabases } from '../support/fixtures.js';
-import { TEST_KEY } from '../support/raw-zteradb-client.js';
+import { connectFrames, useZTeraDB } from '../support/harness.js';
 
 interface User {
   id: number;
@@ -21,27 +13,7 @@ interface User {
   status: boolean;
 }
 
-const servers: ZTeraDBTestServer[] = [];
-const clients: ZTeraDBClient[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) await client.close({ timeoutMs: 1_000 });
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function startServer(options: Partial<ZTeraDBTestServerOptions> = {}): Promise<ZTeraDBTestServer> {
-  const server = await startZTeraDBTestServer({ databases: sampleDatabases(), keys: [TEST_KEY], ...options });
-  servers.push(server);
-  return server;
-}
-
-function clientOf(server: ZTeraDBTestServer, overrides: Partial<ZTeraDBClientOptions> = {}): ZTeraDBClient {
-  const client = ZTeraDBClient.fromUrl(server.url, overrides);
-  clients.push(client);
-  return client;
-}
-
-const connectFrames = (server: ZTeraDBTestServer) =>
-  server.receivedFrames.filter((received) => received.frame.request_type === RequestType.CONNECT).length;
+const { startServer, clientOf } = useZTeraDB();
 
 describe('ZTeraDBClient', () => {
   it('runs the quickstart: select, count, insert, update, delete', async () => {
