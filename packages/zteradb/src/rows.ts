@@ -32,7 +32,10 @@ export class ZTeraDBRows<Row> implements AsyncIterable<Row> {
     return rows;
   }
 
-  /** The first row, or `undefined` for none; the rest of the answer is not read (the connection is cancelled and replaced). */
+  /**
+   * The first row, or `undefined` for none. The rest of the answer is read and dropped when it is
+   * short (the connection is kept), else cancelled (the connection is replaced).
+   */
   async first(): Promise<Row | undefined> {
     for await (const row of this) return row;
     return undefined;
