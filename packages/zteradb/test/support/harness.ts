@@ -22,7 +22,11 @@ export function useZTeraDB() {
   return {
     /** A test server with the sample data and the test key unless `options` say otherwise. */
     async startServer(options: Partial<ZTeraDBTestServerOptions> = {}): Promise<ZTeraDBTestServer> {
-      const server = await startZTeraDBTestServer({ databases: sampleDatabases(), keys: [TEST_KEY], ...options });
+      const server = await startZTeraDBTestServer({
+        databases: sampleDatabases(),
+        keys: [TEST_KEY],
+        ...options,
+      });
       servers.push(server);
       return server;
     },
