@@ -138,6 +138,7 @@ export {
   IdAllocator,
   type LengthPrefixedCodecOptions,
   lengthPrefixedCodec,
+  NO_FRAME,
   type PemInput,
   type RequestStreamOptions,
   readFrame,

@@ -1,4 +1,5 @@
 // `npm run demo`: each finished package contributes one short demo against a local server.
+import { aperturedbDemo } from './aperturedb-demo.js';
 import { cockroachdbDemo } from './cockroachdb-demo.js';
 import { coreDemo } from './core-demo.js';
 import { siridbDemo } from './siridb-demo.js';
@@ -9,6 +10,7 @@ const demos: ReadonlyArray<readonly [string, () => Promise<void>]> = [
   ['@conn/siridb', siridbDemo],
   ['@conn/cockroachdb', cockroachdbDemo],
   ['@conn/zteradb', zteradbDemo],
+  ['@conn/aperturedb', aperturedbDemo],
 ];
 
 for (const [name, demo] of demos) {

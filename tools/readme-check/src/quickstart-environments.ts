@@ -1,3 +1,4 @@
+import { startApertureDBTestServer } from '@conn/aperturedb/testing';
 import { CockroachDBClient } from '@conn/cockroachdb';
 import { startCockroachDBTestServer } from '@conn/cockroachdb/testing';
 import type { PgServerAvailability } from '@conn/pg-server';
@@ -39,6 +40,10 @@ export const quickstartEnvironments: Readonly<Record<string, EnvironmentStarter>
   },
   '@conn/cockroachdb': startCockroachDBEnvironment,
   '@conn/zteradb': startZTeraDBEnvironment,
+  '@conn/aperturedb': async () => {
+    const server = await startApertureDBTestServer();
+    return { env: { APERTUREDB_URL: server.url }, close: () => server.close() };
+  },
 };
 
 /** Starts the environment of a package's blocks. @throws EnvironmentUnavailable, or Error for an unknown package. */

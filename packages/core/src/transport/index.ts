@@ -7,7 +7,7 @@ export {
   type HandshakeHook,
 } from './connect.js';
 export type { FrameCodec } from './frame-codec.js';
-export { type FrameBoundaries, FrameReader } from './frame-reader.js';
+export { type FrameBoundaries, FrameReader, NO_FRAME } from './frame-reader.js';
 export {
   type CloseOptions,
   type Correlation,

@@ -21,6 +21,11 @@ export interface TlsOptions {
   servername?: string | undefined;
   /** Verify the server's certificate chain and name. Default `true`; only `false` turns it off. */
   rejectUnauthorized?: boolean | undefined;
+  /**
+   * Check that the certificate names the host. Default `true`; `false` still verifies the chain
+   * (for a server whose certificate, signed by a trusted CA, names another host).
+   */
+  verifyHostname?: boolean | undefined;
   /** Oldest TLS version accepted. Default `'TLSv1.2'`. */
   minVersion?: SecureVersion | undefined;
 }
@@ -96,6 +101,7 @@ function tlsConnectOptions(options: TlsOptions, host: string, socket: Socket): C
     minVersion: options.minVersion ?? 'TLSv1.2',
   };
   if (servername !== undefined) result.servername = servername;
+  if (options.verifyHostname === false) result.checkServerIdentity = () => undefined;
   if (options.ca !== undefined) result.ca = pem(options.ca);
   if (options.cert !== undefined) result.cert = pem(options.cert);
   if (options.key !== undefined) result.key = pem(options.key);

@@ -119,6 +119,24 @@ describe('TLS', () => {
     expect(error.retryable).toBe(false);
   });
 
+  it('verifyHostname: false accepts a trusted certificate for another name, and still refuses an unknown CA', async () => {
+    const server = await tlsServer(serverCert);
+    const socket = await connect({
+      host: 'db.example.com',
+      port: server.port,
+      lookup: loopbackLookup,
+      tls: { ca, verifyHostname: false },
+    });
+    expect((socket as TLSSocket).authorized).toBe(true);
+    expect(await echoOver(socket, 'named')).toBe('tls:named');
+
+    const untrusted = await tlsServer(selfSigned);
+    const error = await failure(
+      connectSocket({ host: '127.0.0.1', port: untrusted.port, tls: { ca, verifyHostname: false } }),
+    );
+    expect(error.code).toBe('CONN_TLS_FAILED');
+  });
+
   it('rejectUnauthorized: false accepts an unknown certificate', async () => {
     const server = await tlsServer(selfSigned);
     const socket = await connect({

@@ -1,0 +1,150 @@
+/**
+ * Benchmark 1: sequential round trips on one connection, the driver (`client.query`, pool of one)
+ * against the bare socket (`bench/bare-client.ts`) on the same test server: `SPEC.statusTrips`
+ * GetStatus round trips, then `SPEC.findTransactions` transactions of `SPEC.findCommands`
+ * FindEntity lookups by `id` over the preloaded entities. Target: driver ≥ 0.85× bare. The
+ * server's CPU busy share is printed: near 1 means the server, not the clients, set the pace. The
+ * test server scans its entities for every lookup, so the FindEntity transactions are also run
+ * against the replay peer (`bench/replay-server.ts`, pre-encoded answers): that ratio compares
+ * the clients alone.
+ */
+import { ApertureDBClient, type ApertureDBCommand } from '../src/index.js';
+import { BareApertureDBSocket } from './bare-client.js';
+import { printFigure, printHeader, printNote, printRatio } from './report.js';
+import { runRounds } from './rounds.js';
+import type { ServerProcess } from './server-process.js';
+import { findCommands, SPEC } from './spec.js';
+import { median } from './stats.js';
+import { type Timed, timed } from './timing.js';
+
+const TARGET = 0.85;
+
+interface Sample extends Timed {
+  readonly perSecond: number;
+}
+
+/** Runs `exchange` `count` times in sequence; `check` throws on a wrong answer. */
+async function sequential(
+  server: ServerProcess,
+  count: number,
+  exchange: () => Promise<unknown>,
+  check: (answer: unknown) => void,
+): Promise<Sample> {
+  let last: unknown;
+  const run = await timed(server, async () => {
+    for (let k = 0; k < count; k++) last = await exchange();
+  });
+  check(last);
+  return { ...run, perSecond: count / run.seconds };
+}
+
+function expectCommands(count: number): (response: unknown) => void {
+  return (response) => {
+    if (!Array.isArray(response) || response.length !== count) {
+      throw new Error(
+        `expected ${String(count)} command answers, got ${JSON.stringify(response).slice(0, 200)}`,
+      );
+    }
+  };
+}
+
+function report(
+  what: string,
+  unit: string,
+  samples: Record<'driver' | 'bare', Sample[]>,
+  opsPerSample: number,
+): void {
+  const of = (name: 'driver' | 'bare', field: keyof Sample): number[] =>
+    samples[name].map((sample) => sample[field]);
+  const cpuPerOp = (name: 'driver' | 'bare'): number[] =>
+    samples[name].map((sample) => (sample.clientCpuSeconds / opsPerSample) * 1e6);
+  printFigure(`${unit}, driver (client.query)`, of('driver', 'perSecond'));
+  printFigure(`${unit}, bare socket`, of('bare', 'perSecond'));
+  printRatio(
+    `driver/bare ${what}`,
+    median(of('driver', 'perSecond')),
+    median(of('bare', 'perSecond')),
+    TARGET,
+  );
+  printFigure('client CPU µs per exchange, driver', cpuPerOp('driver'));
+  printFigure('client CPU µs per exchange, bare socket', cpuPerOp('bare'));
+  printFigure('server CPU busy while the driver runs', of('driver', 'serverBusy'), '×');
+  printFigure('server CPU busy while the bare socket runs', of('bare', 'serverBusy'), '×');
+}
+
+export async function roundTripSection(server: ServerProcess): Promise<void> {
+  await using driver = ApertureDBClient.fromUrl(server.url, { pool: { max: 1 } });
+  const bare = await BareApertureDBSocket.open(server.url);
+  try {
+    const trips = SPEC.statusTrips;
+    printHeader(
+      `round trips: ${trips.toLocaleString('en-US')} sequential GetStatus, one connection; medians of ${String(SPEC.rounds)} rounds`,
+    );
+    const status: ApertureDBCommand[] = [{ GetStatus: {} }];
+    const statusFrame = bare.frame(status);
+    const oneAnswer = expectCommands(1);
+    const statusSamples = await runRounds({
+      driver: () => sequential(server, trips, async () => (await driver.query(status)).response, oneAnswer),
+      bare: () =>
+        sequential(server, trips, async () => (await bare.exchange(statusFrame)).response, oneAnswer),
+    });
+    report('GetStatus round trips/s', 'round trips/s', statusSamples, trips);
+
+    const { findCommands: commandCount, findTransactions: transactions, findEntities } = SPEC;
+    printHeader(
+      `FindEntity batches: ${String(transactions)} transactions of ${commandCount.toLocaleString('en-US')} ` +
+        `lookups by id over ${findEntities.toLocaleString('en-US')} entities; medians of ${String(SPEC.rounds)} rounds`,
+    );
+    const finds = findCommands(commandCount, findEntities) as unknown as ApertureDBCommand[];
+    const findFrame = bare.frame(finds);
+    const allFound = (response: unknown): void => {
+      expectCommands(commandCount)(response);
+      const first = (response as [{ FindEntity?: { returned?: number } }])[0];
+      if (first.FindEntity?.returned !== 1) throw new Error(`a lookup found ${JSON.stringify(first)}`);
+    };
+    const findSamples = await findRounds(server, driver, bare, transactions, finds, findFrame, allFound);
+    report('1,000-command transactions/s', 'transactions/s', findSamples, transactions);
+    printNote('Both contenders wait on the same server; its CPU busy share shows how much of the');
+    printNote('time it set the pace (1× = one CPU all the time). Next: the same through the replay peer.');
+    await using replayDriver = ApertureDBClient.fromUrl(server.replayUrl, { pool: { max: 1 } });
+    const replayBare = await BareApertureDBSocket.open(server.replayUrl);
+    try {
+      const replaySamples = await findRounds(
+        server,
+        replayDriver,
+        replayBare,
+        SPEC.replayFindTransactions,
+        finds,
+        replayBare.frame(finds),
+        allFound,
+      );
+      report(
+        '1,000-command transactions/s (replay peer)',
+        'transactions/s (replay peer)',
+        replaySamples,
+        SPEC.replayFindTransactions,
+      );
+    } finally {
+      replayBare.close();
+    }
+  } finally {
+    bare.close();
+  }
+}
+
+/** Interleaved rounds of `transactions` FindEntity transactions, driver and bare. */
+function findRounds(
+  server: ServerProcess,
+  driver: ApertureDBClient,
+  bare: BareApertureDBSocket,
+  transactions: number,
+  finds: ApertureDBCommand[],
+  findFrame: Buffer,
+  check: (response: unknown) => void,
+): Promise<Record<'driver' | 'bare', Sample[]>> {
+  return runRounds({
+    driver: () => sequential(server, transactions, async () => (await driver.query(finds)).response, check),
+    bare: () =>
+      sequential(server, transactions, async () => (await bare.exchange(findFrame)).response, check),
+  });
+}

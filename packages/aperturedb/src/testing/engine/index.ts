@@ -1,0 +1,10 @@
+export type { EngineOptions, EngineReply } from './engine.js';
+export { ApertureDBEngine } from './engine.js';
+export type { CommandHandler, EngineContext, EngineExtensions } from './extensions.js';
+export type { JsonObject, JsonValue } from './json.js';
+export type { ResultItem, ShapedResults, ShapeOptions } from './results.js';
+export type { ClassFilter, ObjectSelection } from './selection.js';
+export { exactClass, userClasses } from './selection.js';
+export type { StoredConnection, StoredObject } from './store.js';
+export { GraphStore } from './store.js';
+export type { Properties, PropertyValue } from './values.js';

@@ -1,0 +1,1 @@
+export { type ApertureDBSchema, ApertureDBUtils, type QueryRunner, type SchemaClass } from './utils.js';
