@@ -118,6 +118,7 @@ export {
   type RetryOptions,
   retry,
 } from './retry.js';
+export { CountWaiters, type CountWaitOptions } from './testing-support/count-waiters.js';
 export {
   type CloseOptions,
   type ConnectOptions,

@@ -1,9 +1,10 @@
 /**
  * Promises a test awaits until a server counter reaches a value: settled from the server's own
- * events (never by polling), rejected when the server closes or the caller aborts.
+ * events (never by polling), rejected when the server closes or the caller aborts. The logic is
+ * core's `CountWaiters`; this file names it for the ZTeraDB test server.
  * @internal
  */
-import { AbortError, ConnectionError } from '@conn/core';
+import { CountWaiters } from '@conn/core';
 
 /** Options of the test server's `waitFor…` methods. */
 export interface ZTeraDBWaitOptions {
@@ -11,59 +12,9 @@ export interface ZTeraDBWaitOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-interface Waiter {
-  readonly done: () => boolean;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
-}
-
 /** The open waits of one server. */
-export class Waiters {
-  readonly #waiting = new Set<Waiter>();
-  #closed = false;
-
-  /** Resolves once `done()` holds, checked now and after every {@link changed}. */
-  until(done: () => boolean, what: string, options: ZTeraDBWaitOptions = {}): Promise<void> {
-    const { signal } = options;
-    if (signal?.aborted) return Promise.reject(abortError(what, signal));
-    if (done()) return Promise.resolve();
-    if (this.#closed) return Promise.reject(closedError(what));
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => settle(() => reject(abortError(what, signal as AbortSignal)));
-      const settle = (finish: () => void): void => {
-        this.#waiting.delete(waiter);
-        signal?.removeEventListener('abort', onAbort);
-        finish();
-      };
-      const waiter: Waiter = {
-        done,
-        resolve: () => settle(resolve),
-        reject: (error) => settle(() => reject(error)),
-      };
-      this.#waiting.add(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+export class Waiters extends CountWaiters {
+  constructor() {
+    super('ZTeraDB test server');
   }
-
-  /** A counter moved: resolve the waits now satisfied. */
-  changed(): void {
-    for (const waiter of [...this.#waiting]) if (waiter.done()) waiter.resolve();
-  }
-
-  /** The server closed: every wait still open rejects. */
-  close(): void {
-    this.#closed = true;
-    for (const waiter of [...this.#waiting]) waiter.reject(closedError('a wait'));
-  }
-}
-
-function abortError(what: string, signal: AbortSignal): AbortError {
-  return new AbortError(`ZTeraDB test server: ${what} was aborted`, { cause: signal.reason });
-}
-
-function closedError(what: string): ConnectionError {
-  return new ConnectionError(`ZTeraDB test server: closed before ${what} was satisfied`, {
-    code: 'CONN_CONNECTION_CLOSED',
-    retryable: false,
-  });
 }
