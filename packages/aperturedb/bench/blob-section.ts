@@ -5,13 +5,14 @@
  * are encoded up front so the clients, not the server's copies, set the pace. Target: the driver
  * ≥ 1 GiB/s, or within 1.2× of the bare socket.
  */
+
+import { runRounds } from '@conn/bench-kit/rounds';
+import { median } from '@conn/bench-kit/stats';
 import { ApertureDBClient, type ApertureDBCommand } from '../src/index.js';
 import { BareApertureDBSocket } from './bare-client.js';
 import { printFigure, printHeader, printNote, printRatio, printVerdict } from './report.js';
-import { runRounds } from './rounds.js';
 import type { ServerProcess } from './server-process.js';
 import { BLOB_NAME, FIND_BLOB, SPEC } from './spec.js';
-import { median } from './stats.js';
 import { type Timed, timed } from './timing.js';
 
 const MIB = 1024 * 1024;
@@ -75,10 +76,13 @@ async function downloads(server: ServerProcess, url: string, count: number): Pro
   try {
     const find = FIND_BLOB as unknown as ApertureDBCommand[];
     const frame = bare.frame(find);
-    return await runRounds({
-      driver: () => transfers(server, count, async () => blobBytes((await driver.query(find)).blobs)),
-      bare: () => transfers(server, count, async () => blobBytes((await bare.exchange(frame)).blobs)),
-    });
+    return await runRounds(
+      {
+        driver: () => transfers(server, count, async () => blobBytes((await driver.query(find)).blobs)),
+        bare: () => transfers(server, count, async () => blobBytes((await bare.exchange(frame)).blobs)),
+      },
+      SPEC.rounds,
+    );
   } finally {
     bare.close();
   }
@@ -100,10 +104,13 @@ async function uploads(server: ServerProcess, url: string, count: number): Promi
       }
       return blob.length;
     };
-    return await runRounds({
-      driver: () => transfers(server, count, async () => added((await driver.query(add, [blob])).response)),
-      bare: () => transfers(server, count, async () => added((await bare.exchange(frame)).response)),
-    });
+    return await runRounds(
+      {
+        driver: () => transfers(server, count, async () => added((await driver.query(add, [blob])).response)),
+        bare: () => transfers(server, count, async () => added((await bare.exchange(frame)).response)),
+      },
+      SPEC.rounds,
+    );
   } finally {
     bare.close();
   }

@@ -10,13 +10,14 @@
  * transaction, so there a one-by-one load costs the server time proportional to the store and the
  * ratio would measure that copy. One smaller run against the test server follows, for information.
  */
+
+import { runRounds } from '@conn/bench-kit/rounds';
+import { median } from '@conn/bench-kit/stats';
 import { ApertureDBClient, type ApertureDBCommand } from '../src/index.js';
 import { type ParallelItem, runParallel } from '../src/parallel/index.js';
 import { printFigure, printHeader, printNote, printRatio } from './report.js';
-import { runRounds } from './rounds.js';
 import type { ServerProcess } from './server-process.js';
 import { SPEC } from './spec.js';
-import { median } from './stats.js';
 import { type Timed, timed } from './timing.js';
 
 const TARGET = 10;
@@ -49,10 +50,13 @@ export async function parallelSection(server: ServerProcess): Promise<void> {
   const { replayUrl } = server;
   await using pooled = ApertureDBClient.fromUrl(replayUrl, { pool: { max: parallelConcurrency } });
   await using single = ApertureDBClient.fromUrl(replayUrl, { pool: { max: 1 } });
-  const samples = await runRounds({
-    parallel: (round) => loadInParallel(server, pooled, sized(round, parallelEntities)),
-    oneByOne: (round) => loadOneByOne(server, single, sized(round, oneByOneEntities)),
-  });
+  const samples = await runRounds(
+    {
+      parallel: (round) => loadInParallel(server, pooled, sized(round, parallelEntities)),
+      oneByOne: (round) => loadOneByOne(server, single, sized(round, oneByOneEntities)),
+    },
+    SPEC.rounds,
+  );
   const of = (name: keyof typeof samples, field: keyof Sample): number[] =>
     samples[name].map((sample) => sample[field]);
   printFigure('entities/s, runParallel', of('parallel', 'entitiesPerSecond'));

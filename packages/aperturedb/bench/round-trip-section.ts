@@ -8,13 +8,14 @@
  * against the replay peer (`bench/replay-server.ts`, pre-encoded answers): that ratio compares
  * the clients alone.
  */
+
+import { runRounds } from '@conn/bench-kit/rounds';
+import { median } from '@conn/bench-kit/stats';
 import { ApertureDBClient, type ApertureDBCommand } from '../src/index.js';
 import { BareApertureDBSocket } from './bare-client.js';
 import { printFigure, printHeader, printNote, printRatio } from './report.js';
-import { runRounds } from './rounds.js';
 import type { ServerProcess } from './server-process.js';
 import { findCommands, SPEC } from './spec.js';
-import { median } from './stats.js';
 import { type Timed, timed } from './timing.js';
 
 const TARGET = 0.85;
@@ -83,11 +84,14 @@ export async function roundTripSection(server: ServerProcess): Promise<void> {
     const status: ApertureDBCommand[] = [{ GetStatus: {} }];
     const statusFrame = bare.frame(status);
     const oneAnswer = expectCommands(1);
-    const statusSamples = await runRounds({
-      driver: () => sequential(server, trips, async () => (await driver.query(status)).response, oneAnswer),
-      bare: () =>
-        sequential(server, trips, async () => (await bare.exchange(statusFrame)).response, oneAnswer),
-    });
+    const statusSamples = await runRounds(
+      {
+        driver: () => sequential(server, trips, async () => (await driver.query(status)).response, oneAnswer),
+        bare: () =>
+          sequential(server, trips, async () => (await bare.exchange(statusFrame)).response, oneAnswer),
+      },
+      SPEC.rounds,
+    );
     report('GetStatus round trips/s', 'round trips/s', statusSamples, trips);
 
     const { findCommands: commandCount, findTransactions: transactions, findEntities } = SPEC;
@@ -142,9 +146,12 @@ function findRounds(
   findFrame: Buffer,
   check: (response: unknown) => void,
 ): Promise<Record<'driver' | 'bare', Sample[]>> {
-  return runRounds({
-    driver: () => sequential(server, transactions, async () => (await driver.query(finds)).response, check),
-    bare: () =>
-      sequential(server, transactions, async () => (await bare.exchange(findFrame)).response, check),
-  });
+  return runRounds(
+    {
+      driver: () => sequential(server, transactions, async () => (await driver.query(finds)).response, check),
+      bare: () =>
+        sequential(server, transactions, async () => (await bare.exchange(findFrame)).response, check),
+    },
+    SPEC.rounds,
+  );
 }

@@ -1,12 +1,14 @@
 // Runs the ApertureDB test server (preloaded with the FindEntity entities and the blob) and the
 // replay peer (bench/replay-server.ts) in their own process for `pnpm bench`, so the client under
-// measurement does not share its event loop (or its CPU time) with them. Prints
-// `{"url": ..., "replayUrl": ...}` once ready; then answers each `cpu` line on stdin with this
-// process's CPU seconds so far, and stops when stdin closes.
-import { createInterface } from 'node:readline';
+// measurement does not share its event loop (or its CPU time) with them. Announces their URLs
+// once ready, then answers the parent's CPU-time requests until stdin closes
+// (@conn/bench-kit/server-child).
+import { announceServer } from '@conn/bench-kit/server-child';
+import type { AnnouncementOf } from '@conn/bench-kit/server-process';
 import { ApertureDBClient } from '../src/index.js';
 import { startApertureDBTestServer } from '../src/testing/index.js';
 import { startReplayServer } from './replay-server.js';
+import type { ServerProcess } from './server-process.js';
 import { BLOB_NAME, FIND_CLASS, SPEC } from './spec.js';
 
 const LOAD_BATCH = 1_000;
@@ -28,14 +30,6 @@ for (let at = 0; at < blob.length; at += 4) blob.writeUInt32LE(at >>> 2, at);
 const replay = await startReplayServer(blob);
 const replayUrl = new URL(server.url);
 replayUrl.port = String(replay.port);
-process.stdout.write(`${JSON.stringify({ url: server.url, replayUrl: replayUrl.toString() })}\n`);
-
-const lines = createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  if (line.trim() !== 'cpu') return;
-  const { user, system } = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ cpuSeconds: (user + system) / 1e6 })}\n`);
-});
-lines.on('close', () => {
-  void Promise.all([server.close(), replay.close()]).then(() => process.exit(0));
-});
+announceServer<AnnouncementOf<ServerProcess>>({ url: server.url, replayUrl: replayUrl.toString() }, () =>
+  Promise.all([server.close(), replay.close()]),
+);

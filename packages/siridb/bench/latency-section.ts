@@ -4,12 +4,13 @@
  * would take longer than `SPEC.latencyRoundMs`); a round's figure is the median of its queries'
  * times (µs). The bare socket writes a package encoded once and decodes each answer with our qpack.
  */
+
+import { median } from '@conn/bench-kit/stats';
 import { encodeBarePackage, PackageType } from './bare-client.js';
 import type { BenchContext } from './bench-context.js';
 import { medianOf, printMeasurement, printRatio } from './report.js';
 import { runRounds } from './rounds.js';
 import { SPEC } from './spec.js';
-import { median } from './stats.js';
 
 async function timeEach(count: number, run: () => Promise<unknown>): Promise<number> {
   const micros: number[] = new Array(count);

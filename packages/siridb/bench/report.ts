@@ -3,8 +3,11 @@
  * widths, so nothing waits for the widest value). Cells hold the median of the rounds and, in
  * brackets, the lowest and highest round.
  */
+import { printError, tableRow } from '@conn/bench-kit/report';
+import { median } from '@conn/bench-kit/stats';
 import type { ContenderName, RoundsResult } from './rounds.js';
-import { median } from './stats.js';
+
+export { printError } from '@conn/bench-kit/report';
 
 const WIDTHS = [50, 24, 24, 24, 6, 7, 4] as const;
 
@@ -16,11 +19,7 @@ function compact(n: number): string {
   return `${(n / 1e6).toFixed(2)}M`;
 }
 
-function line(cells: readonly string[]): void {
-  console.log(
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(WIDTHS[0]) : cell.padStart(WIDTHS[i] ?? 0))).join(' '),
-  );
-}
+const line = tableRow(WIDTHS);
 
 export function printHeader(title: string): void {
   console.log(`\n${title}\n`);
@@ -70,10 +69,4 @@ export function printRatio(
   const pass = 'max' in target ? ratio <= target.max : ratio >= target.min;
   const wanted = 'max' in target ? `≤ ${target.max}` : `≥ ${target.min}`;
   line([`  ${what}`, '', '', '', ratio.toFixed(2), wanted, pass ? 'PASS' : 'MISS']);
-}
-
-/** An error, on its own line, without a stack. */
-export function printError(what: string, error: unknown): void {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  console.log(`${what}: ${message}`);
 }

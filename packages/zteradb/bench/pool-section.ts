@@ -5,12 +5,13 @@
  * pattern. The pooled figure includes opening its connections: each round starts a new client.
  * Target: pooled ≥ 5× per-connection queries/s.
  */
+
+import { runRounds } from '@conn/bench-kit/rounds';
+import { median } from '@conn/bench-kit/stats';
 import { ZTeraDBClient, ZTeraDBQuery } from '../src/index.js';
 import { printFigure, printHeader, printRatio } from './report.js';
-import { runRounds } from './rounds.js';
 import type { ServerProcess } from './server-process.js';
 import { SMALL_SCHEMA, SPEC } from './spec.js';
-import { median } from './stats.js';
 
 const TARGET = 5;
 
@@ -42,25 +43,28 @@ export async function poolSection(server: ServerProcess): Promise<void> {
   printHeader(
     `pool: ${count.toLocaleString('en-US')} small selects, ${String(concurrency)} in flight; medians of ${SPEC.rounds} rounds`,
   );
-  const samples = await runRounds({
-    pooled: async () => {
-      const client = ZTeraDBClient.fromUrl(server.url, { pool: { max: concurrency } });
-      try {
-        return await queriesPerSecond(count, concurrency, () => selectOne(client));
-      } finally {
-        await client.close();
-      }
-    },
-    perConnection: () =>
-      queriesPerSecond(count, concurrency, async () => {
-        const client = ZTeraDBClient.fromUrl(server.url, { pool: { max: 1 } });
+  const samples = await runRounds(
+    {
+      pooled: async () => {
+        const client = ZTeraDBClient.fromUrl(server.url, { pool: { max: concurrency } });
         try {
-          await selectOne(client);
+          return await queriesPerSecond(count, concurrency, () => selectOne(client));
         } finally {
           await client.close();
         }
-      }),
-  });
+      },
+      perConnection: () =>
+        queriesPerSecond(count, concurrency, async () => {
+          const client = ZTeraDBClient.fromUrl(server.url, { pool: { max: 1 } });
+          try {
+            await selectOne(client);
+          } finally {
+            await client.close();
+          }
+        }),
+    },
+    SPEC.rounds,
+  );
   printFigure(`queries/s, one client, pool max ${String(concurrency)}`, samples.pooled);
   printFigure('queries/s, a new connection per query', samples.perConnection);
   printRatio(

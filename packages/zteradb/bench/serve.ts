@@ -1,11 +1,12 @@
 // Runs the ZTeraDB test server and the replay peer (bench/replay-server.ts) in their own process
 // for `pnpm bench`, so the client under measurement does not share its event loop (or its CPU
-// time) with them. Prints
-// `{"url": ...}` once listening; then answers each `cpu` line on stdin with this process's CPU
-// seconds so far, and stops when stdin closes.
-import { createInterface } from 'node:readline';
+// time) with them. Announces their URLs once listening, then answers the parent's CPU-time
+// requests until stdin closes (@conn/bench-kit/server-child).
+import { announceServer } from '@conn/bench-kit/server-child';
+import type { AnnouncementOf } from '@conn/bench-kit/server-process';
 import { startZTeraDBTestServer, type ZTeraDBTestRow } from '../src/testing/index.js';
 import { startReplayServer } from './replay-server.js';
+import type { ServerProcess } from './server-process.js';
 import { BENCH_KEY, DATABASE_ID, SMALL_SCHEMA, SPEC, STREAMED_SCHEMA } from './spec.js';
 
 /** Small rows of four typical fields, about 60 bytes of JSON each. */
@@ -23,14 +24,6 @@ const replay = await startReplayServer(items);
 items.length = 0; // the store and the replay peer hold their own copies
 const replayUrl = new URL(server.url);
 replayUrl.port = String(replay.port);
-process.stdout.write(`${JSON.stringify({ url: server.url, replayUrl: replayUrl.toString() })}\n`);
-
-const lines = createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  if (line.trim() !== 'cpu') return;
-  const { user, system } = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ cpuSeconds: (user + system) / 1e6 })}\n`);
-});
-lines.on('close', () => {
-  void Promise.all([server.close(), replay.close()]).then(() => process.exit(0));
-});
+announceServer<AnnouncementOf<ServerProcess>>({ url: server.url, replayUrl: replayUrl.toString() }, () =>
+  Promise.all([server.close(), replay.close()]),
+);

@@ -7,13 +7,14 @@
  * them, shows what the peer delivers; every round also records the client's CPU time (this
  * process holds only the client) and the peer's.
  */
+
+import { runRounds } from '@conn/bench-kit/rounds';
+import { median } from '@conn/bench-kit/stats';
 import { ZTeraDBClient, ZTeraDBQuery } from '../src/index.js';
 import { BareZTeraDBSocket } from './bare-client.js';
 import { printFigure, printHeader, printNote, printRatio } from './report.js';
-import { runRounds } from './rounds.js';
 import type { ServerProcess } from './server-process.js';
 import { SPEC, STREAMED_SCHEMA } from './spec.js';
-import { median } from './stats.js';
 
 /** One contender's round. */
 interface StreamSample {
@@ -58,22 +59,25 @@ export async function streamSection(server: ServerProcess): Promise<void> {
         serverBusy: serverCpu / seconds,
       };
     };
-    const samples = await runRounds({
-      driver: (round) =>
-        timed(round === 0 ? warmUpRows : rows, async () => {
-          let count = 0;
-          for await (const _row of driver.run(selectOf(round))) count += 1;
-          return count;
-        }),
-      bare: (round) =>
-        timed(round === 0 ? warmUpRows : rows, () =>
-          bare.exchange(round === 0 ? warmUpFrame : wholeFrame, 'parse'),
-        ),
-      scan: (round) =>
-        timed(round === 0 ? warmUpRows : rows, () =>
-          bare.exchange(round === 0 ? warmUpFrame : wholeFrame, 'scan'),
-        ),
-    });
+    const samples = await runRounds(
+      {
+        driver: (round) =>
+          timed(round === 0 ? warmUpRows : rows, async () => {
+            let count = 0;
+            for await (const _row of driver.run(selectOf(round))) count += 1;
+            return count;
+          }),
+        bare: (round) =>
+          timed(round === 0 ? warmUpRows : rows, () =>
+            bare.exchange(round === 0 ? warmUpFrame : wholeFrame, 'parse'),
+          ),
+        scan: (round) =>
+          timed(round === 0 ? warmUpRows : rows, () =>
+            bare.exchange(round === 0 ? warmUpFrame : wholeFrame, 'scan'),
+          ),
+      },
+      SPEC.rounds,
+    );
     const of = (name: keyof typeof samples, field: keyof StreamSample): number[] =>
       samples[name].map((sample) => sample[field]);
     printFigure('rows/s, driver (for await over run())', of('driver', 'rowsPerSecond'));

@@ -1,17 +1,18 @@
 /**
  * Interleaved rounds: in every round each contender measures once, so all of them see the same
  * server state and machine load. The order rotates from round to round, so no contender always
- * follows the same one. Round 0 warms up (JIT, connections) and is not reported. The first error
- * ends the measurement: the bench reports it and exits non-zero.
+ * follows the same one (the server's garbage from the previous answer, for one). Round 0 warms
+ * up (JIT, connections) and is not reported. The first error ends the measurement: the bench
+ * reports it and exits non-zero.
  */
-import { SPEC } from './spec.js';
 
 /** Measures one round (0 is the warm-up) and returns its sample. */
 export type Measure<Sample> = (round: number) => Promise<Sample>;
 
+/** Runs the warm-up round and then `rounds` measured rounds; returns each contender's samples. */
 export async function runRounds<Name extends string, Sample>(
   contenders: Readonly<Record<Name, Measure<Sample>>>,
-  rounds: number = SPEC.rounds,
+  rounds: number,
 ): Promise<Record<Name, Sample[]>> {
   const entries = Object.entries(contenders) as [Name, Measure<Sample>][];
   const samples = Object.fromEntries(entries.map(([name]) => [name, []])) as unknown as Record<
