@@ -135,7 +135,7 @@ export class ApertureDBClient implements AsyncDisposable {
     return this.#calls.run({ operation: 'connect' }, options, async (call) => {
       const lease = await this.#acquire(call);
       try {
-        await this.#sessions.token(lease.resource, { signal: call.signal });
+        await this.#sessions.token(lease.resource, () => call.signal);
       } finally {
         lease.release();
       }
@@ -229,7 +229,8 @@ export class ApertureDBClient implements AsyncDisposable {
 
   /** A lease for this call; its deadline and signal bound the wait. */
   async #acquire(call: CallContext): Promise<Lease<ApertureDBConnection>> {
-    const lease = await this.#pool.acquire({ signal: call.signal });
+    // An idle connection is lent at once: only a wait needs the call's signal (made on first use).
+    const lease = await this.#pool.acquire(this.#pool.idle > 0 ? undefined : { signal: call.signal });
     if (call.reason !== undefined) {
       lease.release();
       throw call.reason;
@@ -252,12 +253,12 @@ export class ApertureDBClient implements AsyncDisposable {
     const lease = await this.#acquire(call);
     try {
       const connection = lease.resource;
-      let token = await this.#sessions.token(connection, { signal: call.signal });
+      let token = await this.#sessions.token(connection, () => call.signal);
       let answer = await this.#send(connection, prepared, blobs, token, call, progress);
       let failure = errorFromResponse(answer.response, prepared.commands, { secrets: this.#secrets });
       if (failure?.code === 'CONN_APERTUREDB_SESSION_INVALID' && !this.#sessions.disabled) {
         this.#sessions.rejected(token);
-        token = await this.#sessions.token(connection, { signal: call.signal });
+        token = await this.#sessions.token(connection, () => call.signal);
         answer = await this.#send(connection, prepared, blobs, token, call, progress);
         failure = errorFromResponse(answer.response, prepared.commands, { secrets: this.#secrets });
       }

@@ -179,12 +179,13 @@ export function errorFromResponse(
       `the response is ${response === null ? 'null' : typeof response}, not an array or object`,
     );
   }
-  const responseJson = clean(JSON.stringify(response, hideSecretFields));
+  // Only an error keeps the response (without secrets): a good answer is not serialized again.
+  const responseJson = (): string => clean(JSON.stringify(response, hideSecretFields));
   if (!Array.isArray(response)) {
     const top = response as TransactionErrorResponse;
     const serverMessage = clean(typeof top.info === 'string' ? top.info : '');
     const serverCode = statusOf(top);
-    const options = { serverCode, serverMessage, details: { status: serverCode, response: responseJson } };
+    const options = { serverCode, serverMessage, details: { status: serverCode, response: responseJson() } };
     const requested = commands.length === 1 ? Object.keys(commands[0] as object)[0] : undefined;
     if (serverMessage === NOT_AUTHENTICATED)
       return new ApertureDBSessionError(`ApertureDB session is not valid: ${serverMessage}`, options);
@@ -224,7 +225,7 @@ export function errorFromResponse(
       serverMessage,
       commandIndex: index,
       commandName: name,
-      details: { status, commandIndex: index, command: name, response: responseJson },
+      details: { status, commandIndex: index, command: name, response: responseJson() },
     };
     const said = serverMessage || 'no info';
     if (name === 'Authenticate')

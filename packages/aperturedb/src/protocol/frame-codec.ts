@@ -1,8 +1,8 @@
 import { ConfigError, type FrameCodec, lengthPrefixedCodec, ProtocolError } from '@conn/core';
+import { encodeFrameChunks } from './frame-encoder.js';
 import {
   decodeQueryMessageAt,
   encodedQueryMessageBytes,
-  encodeQueryMessage,
   type QueryMessage,
   type QueryMessageInput,
 } from './query-message.js';
@@ -63,7 +63,7 @@ export function aperturedbFrameCodec(
       // Sized first: an oversized message is refused without being serialized.
       const messageBytes = encodedQueryMessageBytes(message);
       if (messageBytes > maxMessageBytes) throw messageTooLarge(messageBytes, maxMessageBytes);
-      return frames.encode(encodeQueryMessage(message), undefined);
+      return encodeFrameChunks(message, messageBytes);
     },
   };
 }

@@ -29,9 +29,6 @@ export interface QueryMessage {
 
 const Message = VDMS.protobufs.queryMessage;
 
-/** Matches a lone UTF-16 surrogate (with the `u` flag a valid pair is one code point, not `Cs`). */
-const LONE_SURROGATE = /\p{Cs}/u;
-
 /**
  * Serializes one message (no frame header). Empty fields are omitted as proto3 requires, so a
  * request without a token has no field 3 and an all-empty message is zero bytes.
@@ -110,7 +107,7 @@ function varintBytes(value: number): number {
 }
 
 function checkWellFormed(text: string, field: 'json' | 'token'): void {
-  if (LONE_SURROGATE.test(text)) {
+  if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) {
     throw new QueryError(`the message's ${field} holds a lone UTF-16 surrogate, which has no UTF-8 form`, {
       code: 'CONN_APERTUREDB_INVALID_STRING',
       details: { field },

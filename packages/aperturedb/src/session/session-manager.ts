@@ -1,4 +1,4 @@
-import { type CallOptions, type IssuedSession, type Secret, SessionCache } from '@conn/core';
+import { type IssuedSession, type Secret, SessionCache } from '@conn/core';
 import type { ApertureDBConnection } from '../connection.js';
 import { errorFromResponse } from '../errors.js';
 import { exchange } from '../exchange.js';
@@ -58,15 +58,20 @@ export class SessionManager {
 
   /**
    * The session token for a request about to go out on `connection` (which the caller holds);
-   * `undefined` without credentials. Authenticates or refreshes first when needed.
+   * `undefined` without credentials. Authenticates or refreshes first when needed, bounded by the
+   * signal `signalOf` gives.
    */
-  async token(connection: ApertureDBConnection, options: CallOptions): Promise<Secret | undefined> {
+  async token(
+    connection: ApertureDBConnection,
+    signalOf: () => AbortSignal | undefined,
+  ): Promise<Secret | undefined> {
     if (this.disabled) return undefined;
     const fresh = this.#cache.peek();
     if (fresh !== undefined) return fresh.sessionToken;
     // The cache starts its single flight synchronously inside get(): it goes out on this connection.
     this.#via = connection;
-    const grant = await this.#cache.get(options);
+    // The call's signal is made only now: most calls find a fresh session and never need one.
+    const grant = await this.#cache.get({ signal: signalOf() });
     return grant.sessionToken;
   }
 
