@@ -12,6 +12,7 @@ import {
   type PoolStats,
   retry,
   type Secret,
+  sleep,
 } from '@conn/core';
 import { createConnectionPool } from './client-pool.js';
 import type { ApertureDBConnection } from './connection.js';
@@ -176,21 +177,30 @@ export class ApertureDBClient implements AsyncDisposable {
     }
     const mode = options.retry ?? this.#options.retry;
     const spec = { operation: 'query', statement: prepared.statement, write: !prepared.readOnly };
-    return this.#calls.run(spec, options, (call) => {
+    return this.#calls.run(spec, options, async (call) => {
       const progress = { sent: false };
-      return retry(
-        () => {
-          progress.sent = false;
-          return this.#attempt(prepared, blobs, call, progress);
-        },
-        {
-          attempts: this.#options.retryMaxAttempts,
-          cancel: call,
-          backoff: () => this.#options.retryIntervalMs,
-          isRetryable: (error) => mayResend(error, progress.sent, prepared.readOnly, mode),
-          onRetry: (error) => call.noteFailure(error as ConnError),
-        },
-      );
+      try {
+        // The first try runs outside the retry loop: most calls succeed at once and pay for no loop.
+        return await this.#attempt(prepared, blobs, call, progress);
+      } catch (error) {
+        if (this.#options.retryMaxAttempts < 2 || !mayResend(error, progress.sent, prepared.readOnly, mode))
+          throw error;
+        call.noteFailure(error as ConnError);
+        await sleep(this.#options.retryIntervalMs, undefined, call);
+        return await retry(
+          () => {
+            progress.sent = false;
+            return this.#attempt(prepared, blobs, call, progress);
+          },
+          {
+            attempts: this.#options.retryMaxAttempts - 1,
+            cancel: call,
+            backoff: () => this.#options.retryIntervalMs,
+            isRetryable: (failure) => mayResend(failure, progress.sent, prepared.readOnly, mode),
+            onRetry: (failure) => call.noteFailure(failure as ConnError),
+          },
+        );
+      }
     });
   }
 

@@ -173,6 +173,8 @@ export function errorFromResponse(
   commands: readonly object[] = [],
   { secrets = [] }: ErrorFromResponseOptions = {},
 ): ConnError | undefined {
+  // The common case, checked without allocating: every command answered in order with 0 to 3.
+  if (answersCleanly(response, commands)) return undefined;
   const clean = (text: string): string => redactSecrets(text, secrets);
   if (typeof response !== 'object' || response === null) {
     return badResponse(
@@ -247,6 +249,34 @@ export function errorFromResponse(
     );
   }
   return undefined;
+}
+
+/** True for an array of `{ <the request's command name>: { status: 0..3, ... } }` entries. */
+function answersCleanly(response: unknown, commands: readonly object[]): boolean {
+  if (!Array.isArray(response)) return false;
+  for (let index = 0; index < response.length; index++) {
+    const entry: unknown = response[index];
+    if (typeof entry !== 'object' || entry === null) return false;
+    const name = onlyKeyOf(entry);
+    if (name === undefined) return false;
+    const command = commands[index];
+    if (command !== undefined && onlyKeyOf(command) !== name) return false;
+    const result = (entry as Record<string, unknown>)[name];
+    if (typeof result !== 'object' || result === null) return false;
+    const status = (result as { status?: unknown }).status;
+    if (typeof status !== 'number' || isFailureStatus(status)) return false;
+  }
+  return true;
+}
+
+/** The object's one key; `undefined` when it has none or several. */
+function onlyKeyOf(value: object): string | undefined {
+  let only: string | undefined;
+  for (const key in value) {
+    if (only !== undefined) return undefined;
+    only = key;
+  }
+  return only;
 }
 
 function hideSecretFields(key: string, value: unknown): unknown {
