@@ -1,5 +1,5 @@
 /**
- * `@conn/aperturedb`: an ApertureDB driver for Node.js, in development. `ApertureDBClient` speaks
+ * `@conn/aperturedb`: an ApertureDB driver for Node.js. `ApertureDBClient` speaks
  * the TCP protocol (hello, in-place TLS upgrade verified by default, protobuf messages) with a pool
  * of connections sharing one session; typed commands and builders; APERTUREDB_KEY support.
  * @packageDocumentation
