@@ -8,54 +8,48 @@
  *   `_DescriptorSetToDescriptor`, so that `_uniqueid`, `_ref`, `connect`, `is_connected_to` and
  *   GetSchema see them (the storage convention in engine/extensions.ts).
  * The graph rolls itself back on a failed transaction. The store cannot, so before the first change
- * of a transaction this keeps a `DescriptorStore.snapshot()` (plus the id maps) and `rollback()`
- * restores it. Read-only transactions take no snapshot.
+ * of a transaction this keeps a `DescriptorStore.snapshot()` (which copies only the per-set
+ * containers, not the descriptors) and `rollback()` restores it. The id maps keep an undo log, as
+ * the graph does, so a transaction costs what it changes plus the number of sets, never the number
+ * of descriptors. Read-only transactions take no snapshot.
  */
 import {
   type DescriptorRecord,
   DescriptorStore,
   type DescriptorStoreSnapshot,
 } from '../descriptors/index.js';
-
-interface Saved {
-  readonly store: DescriptorStoreSnapshot;
-  readonly setIds: Map<string, string>;
-  readonly descriptorIds: Map<number, string>;
-}
+import { JournaledMap } from '../engine/journaled-map.js';
 
 export class DescriptorState {
   readonly store: DescriptorStore = new DescriptorStore();
   /** Set name → `_uniqueid` of its graph mirror. */
-  #setIds = new Map<string, string>();
+  readonly #setIds = new JournaledMap<string, string>();
   /** Descriptor record id → `_uniqueid` of its graph mirror. */
-  #descriptorIds = new Map<number, string>();
-  #saved: Saved | undefined;
+  readonly #descriptorIds = new JournaledMap<number, string>();
+  #savedStore: DescriptorStoreSnapshot | undefined;
 
   begin(): void {
-    this.#saved = undefined;
+    this.#savedStore = undefined;
+    this.#setIds.begin();
+    this.#descriptorIds.begin();
   }
 
   commit(): void {
-    this.#saved = undefined;
+    this.#savedStore = undefined;
+    this.#setIds.commit();
+    this.#descriptorIds.commit();
   }
 
   rollback(): void {
-    if (this.#saved !== undefined) {
-      this.store.restore(this.#saved.store);
-      this.#setIds = this.#saved.setIds;
-      this.#descriptorIds = this.#saved.descriptorIds;
-    }
-    this.#saved = undefined;
+    if (this.#savedStore !== undefined) this.store.restore(this.#savedStore);
+    this.#savedStore = undefined;
+    this.#setIds.rollback();
+    this.#descriptorIds.rollback();
   }
 
-  /** Called before every change; only the first one of a transaction takes the snapshot. */
+  /** Called before every change to the store; only the first one of a transaction takes the snapshot. */
   willChange(): void {
-    if (this.#saved !== undefined) return;
-    this.#saved = {
-      store: this.store.snapshot(),
-      setIds: new Map(this.#setIds),
-      descriptorIds: new Map(this.#descriptorIds),
-    };
+    this.#savedStore ??= this.store.snapshot();
   }
 
   setGraphId(name: string): string | undefined {

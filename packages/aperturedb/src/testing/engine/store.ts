@@ -1,3 +1,4 @@
+import { JournaledMap } from './journaled-map.js';
 import type { Properties } from './values.js';
 
 /** An object of the property graph: a user entity or a system one (`_Blob`, `_Image`, `_Descriptor`, …). */
@@ -19,65 +20,44 @@ export interface StoredConnection {
 
 export type IndexKind = 'entity' | 'connection';
 
-/** What a transaction can restore: records are immutable, so shallow copies of the maps are enough. */
-interface StoreSnapshot {
-  readonly objects: Map<string, StoredObject>;
-  readonly connections: Map<string, StoredConnection>;
-  readonly indexes: Set<string>;
-  readonly nextSequence: number;
-}
-
 /**
  * The in-memory graph. Records are never mutated in place (an update stores a new record under the
- * same id, keeping insertion order). Transactions are copy-on-write: the first change inside one
- * copies the maps, so read-only queries cost nothing and a rollback restores the exact prior state.
+ * same id, keeping insertion order). Transactions keep an undo log (see journaled-map.ts): each
+ * change records its inverse, a rollback replays them backwards, so a transaction costs what it
+ * changes, not the size of the store, and a rollback restores the exact prior state, order included.
  */
 export class GraphStore {
-  private objects = new Map<string, StoredObject>();
-  private connections = new Map<string, StoredConnection>();
-  private indexes = new Set<string>();
+  private readonly objects = new JournaledMap<string, StoredObject>();
+  private readonly connections = new JournaledMap<string, StoredConnection>();
+  /** Index name → its [kind, class, key]. */
+  private readonly indexes = new JournaledMap<string, readonly [IndexKind, string, string]>();
   private nextSequence = 47894344407220;
-  private inTransaction = false;
-  private before: StoreSnapshot | undefined;
+  /** The id counter when the open transaction began; undefined outside one. */
+  private sequenceBefore: number | undefined;
 
   /** Starts a transaction; changes from here on can be undone by `rollback`. */
   begin(): void {
-    this.inTransaction = true;
-    this.before = undefined;
+    this.sequenceBefore = this.nextSequence;
+    for (const map of this.maps()) map.begin();
   }
 
   commit(): void {
-    this.inTransaction = false;
-    this.before = undefined;
+    this.sequenceBefore = undefined;
+    for (const map of this.maps()) map.commit();
   }
 
   rollback(): void {
-    if (this.before !== undefined) {
-      this.objects = this.before.objects;
-      this.connections = this.before.connections;
-      this.indexes = this.before.indexes;
-      this.nextSequence = this.before.nextSequence;
-    }
-    this.commit();
+    if (this.sequenceBefore !== undefined) this.nextSequence = this.sequenceBefore;
+    this.sequenceBefore = undefined;
+    for (const map of this.maps()) map.rollback();
   }
 
-  /** Called before every change: keeps the pre-transaction maps aside and works on copies. */
-  private willChange(): void {
-    if (!this.inTransaction || this.before !== undefined) return;
-    this.before = {
-      objects: this.objects,
-      connections: this.connections,
-      indexes: this.indexes,
-      nextSequence: this.nextSequence,
-    };
-    this.objects = new Map(this.objects);
-    this.connections = new Map(this.connections);
-    this.indexes = new Set(this.indexes);
+  private maps(): ReadonlyArray<{ begin(): void; commit(): void; rollback(): void }> {
+    return [this.objects, this.connections, this.indexes];
   }
 
   /** Mints a `_uniqueid` shaped like the server's, e.g. "13.0.47894344407220". */
   private mintId(prefix: number): string {
-    this.willChange();
     const id = `${prefix}.0.${this.nextSequence}`;
     this.nextSequence += 1;
     return id;
@@ -93,7 +73,6 @@ export class GraphStore {
   }
 
   replaceObject(record: StoredObject): void {
-    this.willChange();
     this.objects.set(record.id, record);
   }
 
@@ -102,12 +81,11 @@ export class GraphStore {
   }
 
   allObjects(): StoredObject[] {
-    return [...this.objects.values()];
+    return this.objects.valueList();
   }
 
   /** Removes the object and every connection touching it. */
   deleteObject(id: string): boolean {
-    this.willChange();
     if (!this.objects.delete(id)) return false;
     for (const connection of this.connections.values()) {
       if (connection.src === id || connection.dst === id) this.connections.delete(connection.id);
@@ -122,7 +100,6 @@ export class GraphStore {
   }
 
   replaceConnection(record: StoredConnection): void {
-    this.willChange();
     this.connections.set(record.id, record);
   }
 
@@ -131,26 +108,23 @@ export class GraphStore {
   }
 
   allConnections(): StoredConnection[] {
-    return [...this.connections.values()];
+    return this.connections.valueList();
   }
 
   deleteConnection(id: string): boolean {
-    this.willChange();
     return this.connections.delete(id);
   }
 
   /** Returns false when the index already existed. */
   addIndex(kind: IndexKind, cls: string, key: string): boolean {
-    this.willChange();
     const name = indexName(kind, cls, key);
     if (this.indexes.has(name)) return false;
-    this.indexes.add(name);
+    this.indexes.set(name, [kind, cls, key]);
     return true;
   }
 
   /** Returns false when there was no such index. */
   removeIndex(kind: IndexKind, cls: string, key: string): boolean {
-    this.willChange();
     return this.indexes.delete(indexName(kind, cls, key));
   }
 
@@ -161,8 +135,7 @@ export class GraphStore {
   /** Indexes declared for a kind, as [class, key] pairs, including classes with no objects yet. */
   indexesOf(kind: IndexKind): Array<readonly [string, string]> {
     const pairs: Array<readonly [string, string]> = [];
-    for (const name of this.indexes) {
-      const [k, cls, key] = name.split('\u0000') as [string, string, string];
+    for (const [k, cls, key] of this.indexes.values()) {
       if (k === kind) pairs.push([cls, key]);
     }
     return pairs;
