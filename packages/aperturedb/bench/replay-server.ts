@@ -33,6 +33,7 @@ const GRANT = encode([
 const ADDED = encode([{ AddBlob: { status: 0 } }]);
 /** What each command of a repeated-command transaction answers (FindEntity as one found entity). */
 const REPEATED: Readonly<Record<string, unknown>> = {
+  GetStatus: { info: 'OK', status: 0, system: 'ApertureDB', version: '0.17.23' },
   AddEntity: { status: 0 },
   FindEntity: { entities: [{ id: 0 }], returned: 1, status: 0 },
 };

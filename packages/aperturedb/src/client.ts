@@ -263,7 +263,9 @@ export class ApertureDBClient implements AsyncDisposable {
     const lease = await this.#acquire(call);
     try {
       const connection = lease.resource;
-      let token = await this.#sessions.token(connection, () => call.signal);
+      // A fresh session costs no promise: the common case.
+      const now = this.#sessions.tokenNow();
+      let token = now === null ? await this.#sessions.token(connection, () => call.signal) : now;
       let answer = await this.#send(connection, prepared, blobs, token, call, progress);
       let failure = errorFromResponse(answer.response, prepared.commands, { secrets: this.#secrets });
       if (failure?.code === 'CONN_APERTUREDB_SESSION_INVALID' && !this.#sessions.disabled) {
@@ -279,7 +281,7 @@ export class ApertureDBClient implements AsyncDisposable {
     }
   }
 
-  async #send(
+  #send(
     connection: ApertureDBConnection,
     prepared: PreparedQuery,
     blobs: readonly Uint8Array[],
@@ -289,16 +291,14 @@ export class ApertureDBClient implements AsyncDisposable {
   ) {
     progress.sent = true;
     call.markSent();
-    try {
-      return await exchange(connection, prepared.json, blobs, token, { cancel: call });
-    } catch (error) {
+    return exchange(connection, prepared.json, blobs, token, { cancel: call }).catch((error: unknown) => {
       // Provably not written: nothing can have run, whatever the query was.
       if (isConnError(error) && error.details['written'] === false) {
         progress.sent = false;
         call.markNotExecuted();
       }
       throw error;
-    }
+    });
   }
 }
 

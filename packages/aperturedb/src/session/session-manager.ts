@@ -57,6 +57,15 @@ export class SessionManager {
   }
 
   /**
+   * The session token when it can be had without an exchange: the fresh one, `undefined` without
+   * credentials, or `null` when {@link token} must authenticate or refresh first.
+   */
+  tokenNow(): Secret | undefined | null {
+    if (this.disabled) return undefined;
+    return this.#cache.peek()?.sessionToken ?? null;
+  }
+
+  /**
    * The session token for a request about to go out on `connection` (which the caller holds);
    * `undefined` without credentials. Authenticates or refreshes first when needed, bounded by the
    * signal `signalOf` gives.
