@@ -37,7 +37,7 @@ import {
 } from './parallel/index.js';
 import { type ApertureDBQueryInput, type PreparedQuery, prepareQuery } from './query-input.js';
 import type { ApertureDBResponse } from './response.js';
-import { type SessionCounts, SessionManager } from './session/session-manager.js';
+import { type SessionCounts, SessionManager, type SessionSend } from './session/session-manager.js';
 
 /** Options of one {@link ApertureDBClient.query}. */
 export interface ApertureDBQueryOptions extends CallOptions {
@@ -83,7 +83,8 @@ export class ApertureDBClient implements AsyncDisposable {
     this.#options = resolveOptions(options);
     const events: EventPublisher = this.#options.events ?? createEventPublisher('aperturedb');
     this.#pool = createConnectionPool(this.#options, events);
-    this.#sessions = new SessionManager(this.#options);
+    // As the SDK's TCP connector: RefreshToken carries the about-to-expire session token.
+    this.#sessions = new SessionManager(this.#options, { refreshWithSessionToken: true });
     const { auth } = this.#options;
     this.#secrets = [
       auth.kind === 'password' ? auth.password : undefined,
@@ -136,7 +137,7 @@ export class ApertureDBClient implements AsyncDisposable {
     return this.#calls.run({ operation: 'connect' }, options, async (call) => {
       const lease = await this.#acquire(call);
       try {
-        await this.#sessions.token(lease.resource, () => call.signal);
+        await this.#sessions.token(sendOn(lease.resource), () => call.signal);
       } finally {
         lease.release();
       }
@@ -265,12 +266,12 @@ export class ApertureDBClient implements AsyncDisposable {
       const connection = lease.resource;
       // A fresh session costs no promise: the common case.
       const now = this.#sessions.tokenNow();
-      let token = now === null ? await this.#sessions.token(connection, () => call.signal) : now;
+      let token = now === null ? await this.#sessions.token(sendOn(connection), () => call.signal) : now;
       let answer = await this.#send(connection, prepared, blobs, token, call, progress);
       let failure = errorFromResponse(answer.response, prepared.commands, { secrets: this.#secrets });
       if (failure?.code === 'CONN_APERTUREDB_SESSION_INVALID' && !this.#sessions.disabled) {
         this.#sessions.rejected(token);
-        token = await this.#sessions.token(connection, () => call.signal);
+        token = await this.#sessions.token(sendOn(connection), () => call.signal);
         answer = await this.#send(connection, prepared, blobs, token, call, progress);
         failure = errorFromResponse(answer.response, prepared.commands, { secrets: this.#secrets });
       }
@@ -300,6 +301,11 @@ export class ApertureDBClient implements AsyncDisposable {
       throw error;
     });
   }
+}
+
+/** The session's exchanges go out on the connection the caller holds. */
+function sendOn(connection: ApertureDBConnection): SessionSend {
+  return (json, token, signal) => exchange(connection, json, [], token, { signal });
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ApertureDBKey } from '../key.js';
 import type { ApertureDBRetryMode } from '../options.js';
 import { type ApertureDBQueryInput, type PreparedQuery, prepareQuery } from '../query-input.js';
 import type { ApertureDBResponse } from '../response.js';
-import type { SessionCounts } from '../session/session-manager.js';
+import { type SessionCounts, SessionManager, type SessionSend } from '../session/session-manager.js';
 import {
   type ApertureDBRestClientOptions,
   type ResolvedRestOptions,
@@ -13,7 +13,6 @@ import {
   restOptionsFromKey,
 } from './options.js';
 import type { RestAnswer } from './response-body.js';
-import { RestSessionManager } from './rest-session.js';
 import { type RestPostProgress, RestTransport } from './transport.js';
 
 /** Options of one {@link ApertureDBRestClient.query}. */
@@ -43,7 +42,10 @@ export interface ApertureDBRestClientStats {
 export class ApertureDBRestClient implements AsyncDisposable {
   readonly #options: ResolvedRestOptions;
   readonly #transport: RestTransport;
-  readonly #sessions: RestSessionManager;
+  readonly #sessions: SessionManager;
+  /** How the session's own queries go out: a POST without the Bearer header's token. */
+  readonly #sessionSend: SessionSend = (json, token, signal) =>
+    this.#transport.post(json, [], token, { signal }, notSent());
   readonly #calls: CallRunner;
   readonly #secrets: readonly (Secret | undefined)[];
   #closed = false;
@@ -57,11 +59,8 @@ export class ApertureDBRestClient implements AsyncDisposable {
       auth.kind === 'token' ? auth.token : undefined,
     ];
     this.#transport = new RestTransport(this.#options, this.#secrets);
-    this.#sessions = new RestSessionManager(
-      this.#options,
-      (json, token, signal) => this.#transport.post(json, [], token, { signal }, notSent()),
-      this.#secrets,
-    );
+    // As the SDK's REST connector: RefreshToken goes without the session token.
+    this.#sessions = new SessionManager(this.#options);
     this.#calls = new CallRunner({
       packageName: 'aperturedb',
       clientName: 'ApertureDB REST client',
@@ -104,7 +103,7 @@ export class ApertureDBRestClient implements AsyncDisposable {
     return this.#calls.run({ operation: 'connect' }, options, async (call) => {
       call.target = this.#transport.target;
       if (this.#sessions.disabled) await this.#attempt(prepareQuery([{ GetStatus: {} }]), [], call);
-      else await this.#sessions.token({ signal: call.signal });
+      else await this.#sessions.token(this.#sessionSend, () => call.signal);
     });
   }
 
@@ -200,12 +199,12 @@ export class ApertureDBRestClient implements AsyncDisposable {
     progress: RestPostProgress = notSent(),
   ): Promise<ApertureDBQueryResult> {
     call.target = this.#transport.target;
-    let token = await this.#sessions.token({ signal: call.signal });
+    let token = await this.#sessions.token(this.#sessionSend, () => call.signal);
     let answer = await this.#send(prepared, blobs, token, call, progress);
     let failure = errorFromResponse(answer.response, prepared.commands, { secrets: this.#secrets });
     if (failure?.code === 'CONN_APERTUREDB_SESSION_INVALID' && !this.#sessions.disabled) {
       this.#sessions.rejected(token);
-      token = await this.#sessions.token({ signal: call.signal });
+      token = await this.#sessions.token(this.#sessionSend, () => call.signal);
       answer = await this.#send(prepared, blobs, token, call, progress);
       failure = errorFromResponse(answer.response, prepared.commands, { secrets: this.#secrets });
     }

@@ -1,7 +1,5 @@
-import { type IssuedSession, type Secret, SessionCache } from '@conn/core';
-import type { ApertureDBConnection } from '../connection.js';
+import { type IssuedSession, type Secret, SessionCache, TimeoutError } from '@conn/core';
 import { errorFromResponse } from '../errors.js';
-import { exchange } from '../exchange.js';
 import type { ResolvedApertureDBOptions } from '../options.js';
 import { grantOf, type SessionGrant } from './grant.js';
 
@@ -11,30 +9,54 @@ export interface SessionCounts {
   readonly refresh: number;
 }
 
+/** Sends one of the session's own queries (Authenticate, RefreshToken) and returns the parsed response. */
+export type SessionSend = (
+  json: string,
+  token: Secret | undefined,
+  signal: AbortSignal,
+) => Promise<{ readonly response: unknown }>;
+
+/** Options of {@link SessionManager}. */
+export interface SessionManagerOptions {
+  /**
+   * Send the about-to-expire session token with RefreshToken, as the SDK's TCP `Connector` does;
+   * its REST connector sends none. Default false.
+   */
+  readonly refreshWithSessionToken?: boolean | undefined;
+  /** Clock, injectable for tests. Default `Date.now()` (read at each use, so fake timers apply). */
+  readonly now?: (() => number) | undefined;
+}
+
 /**
- * The one session every pooled connection of a client shares (tokens are not bound to a socket,
- * docs/protocols/aperturedb.md, authentication). Built on core's `SessionCache`: while the session
- * token has more than `refreshSkewMs` to live it is used as is; otherwise one exchange (single
- * flight, whoever needs it first sends it on the connection it holds) refreshes it with the
- * refresh token, or authenticates again when that is gone or refused. A token the server no longer
- * knows ("Not Authenticated!", e.g. after a restart) is dropped with its refresh token, so the next
- * request authenticates afresh: once, never in a loop.
+ * The one session a client shares across all its requests (tokens are not bound to a socket,
+ * docs/protocols/aperturedb.md, authentication), for the TCP and the REST client alike. Built on
+ * core's `SessionCache`: while the session token has more than `refreshSkewMs` to live it is used
+ * as is; otherwise one exchange (single flight, sent with the `send` of whoever needs it first)
+ * refreshes it with the refresh token, or authenticates again when that is gone or refused. Each
+ * exchange is bounded by `connectTimeoutMs`, so a silent server cannot hold the shared flight. A
+ * token the server no longer knows ("Not Authenticated!", e.g. after a restart) is dropped with
+ * its refresh token, so the next request authenticates afresh: once, never in a loop.
  */
 export class SessionManager {
   readonly #options: ResolvedApertureDBOptions;
   readonly #secrets: readonly (Secret | undefined)[];
+  readonly #refreshWithSessionToken: boolean;
   readonly #cache: SessionCache<SessionGrant>;
   readonly #now: () => number;
-  /** The connection the next authentication goes out on (set just before the cache asks). */
-  #via: ApertureDBConnection | undefined;
+  /** How the next authentication goes out (set just before the cache asks). */
+  #send: SessionSend | undefined;
   /** The last grant, kept past its session's expiry for its refresh token. */
   #last: SessionGrant | undefined;
   #authenticate = 0;
   #refresh = 0;
 
-  constructor(options: ResolvedApertureDBOptions, now: () => number = () => Date.now()) {
+  constructor(
+    options: ResolvedApertureDBOptions,
+    { refreshWithSessionToken = false, now }: SessionManagerOptions = {},
+  ) {
     this.#options = options;
-    this.#now = now;
+    this.#refreshWithSessionToken = refreshWithSessionToken;
+    this.#now = now ?? (() => Date.now());
     const { auth } = options;
     this.#secrets = [
       auth.kind === 'password' ? auth.password : undefined,
@@ -43,7 +65,7 @@ export class SessionManager {
     this.#cache = new SessionCache<SessionGrant>({
       authenticate: (signal) => this.#obtain(signal),
       skewMs: options.session.refreshSkewMs,
-      now,
+      now: this.#now,
     });
   }
 
@@ -66,19 +88,16 @@ export class SessionManager {
   }
 
   /**
-   * The session token for a request about to go out on `connection` (which the caller holds);
-   * `undefined` without credentials. Authenticates or refreshes first when needed, bounded by the
-   * signal `signalOf` gives.
+   * The session token for the next request; `undefined` without credentials. Authenticates or
+   * refreshes first when needed, through `send` (the TCP client's: on the connection the caller
+   * holds), bounded by the signal `signalOf` gives.
    */
-  async token(
-    connection: ApertureDBConnection,
-    signalOf: () => AbortSignal | undefined,
-  ): Promise<Secret | undefined> {
+  async token(send: SessionSend, signalOf: () => AbortSignal | undefined): Promise<Secret | undefined> {
     if (this.disabled) return undefined;
     const fresh = this.#cache.peek();
     if (fresh !== undefined) return fresh.sessionToken;
-    // The cache starts its single flight synchronously inside get(): it goes out on this connection.
-    this.#via = connection;
+    // The cache starts its single flight synchronously inside get(): it goes out through this send.
+    this.#send = send;
     // The call's signal is made only now: most calls find a fresh session and never need one.
     const grant = await this.#cache.get({ signal: signalOf() });
     return grant.sessionToken;
@@ -98,20 +117,37 @@ export class SessionManager {
     this.#last = undefined;
   }
 
+  /** One exchange of the shared flight, ended by `connectTimeoutMs` or the cache's `clear()`. */
   async #obtain(signal: AbortSignal): Promise<IssuedSession<SessionGrant>> {
-    const connection = this.#via as ApertureDBConnection;
-    this.#via = undefined;
-    const last = this.#last;
-    const now = this.#now();
-    if (
-      last?.refreshToken !== undefined &&
-      last.refreshExpiresAt !== undefined &&
-      now < last.refreshExpiresAt
-    ) {
-      const refreshed = await this.#refreshWith(connection, last, signal);
-      if (refreshed !== undefined) return this.#keep(refreshed);
+    const send = this.#send as SessionSend;
+    this.#send = undefined;
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const limitMs = this.#options.connectTimeoutMs;
+    const timer = setTimeout(() => {
+      controller.abort(
+        new TimeoutError(`ApertureDB: no session within ${limitMs} ms (connectTimeoutMs)`, {
+          code: 'CONN_CONNECT_TIMEOUT',
+          details: { connectTimeoutMs: limitMs },
+        }),
+      );
+    }, limitMs);
+    try {
+      const last = this.#last;
+      if (
+        last?.refreshToken !== undefined &&
+        last.refreshExpiresAt !== undefined &&
+        this.#now() < last.refreshExpiresAt
+      ) {
+        const refreshed = await this.#refreshWith(send, last, controller.signal);
+        if (refreshed !== undefined) return this.#keep(refreshed);
+      }
+      return this.#keep(await this.#authenticateWith(send, controller.signal));
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
     }
-    return this.#keep(await this.#authenticateWith(connection, signal));
   }
 
   #keep(grant: SessionGrant): IssuedSession<SessionGrant> {
@@ -119,18 +155,19 @@ export class SessionManager {
     return { value: grant, expiresAt: grant.sessionExpiresAt };
   }
 
-  /** RefreshToken with the about-to-expire session token in the message, as the SDK sends it; `undefined` when refused. */
+  /** RefreshToken; `undefined` when refused (the caller then authenticates again). */
   async #refreshWith(
-    connection: ApertureDBConnection,
+    send: SessionSend,
     last: SessionGrant,
     signal: AbortSignal,
   ): Promise<SessionGrant | undefined> {
     this.#refresh += 1;
     const commands = [{ RefreshToken: { refresh_token: (last.refreshToken as Secret).reveal() } }];
-    const { response } = await exchange(connection, JSON.stringify(commands), [], last.sessionToken, {
-      signal,
+    const token = this.#refreshWithSessionToken ? last.sessionToken : undefined;
+    const { response } = await send(JSON.stringify(commands), token, signal);
+    const failure = errorFromResponse(response, commands, {
+      secrets: [...this.#secrets, last.refreshToken, last.sessionToken],
     });
-    const failure = errorFromResponse(response, commands, { secrets: [...this.#secrets, last.refreshToken] });
     if (failure !== undefined) {
       // A refused refresh is answered by authenticating again; anything else (a broken answer) fails.
       if (failure.code === 'CONN_APERTUREDB_SESSION_INVALID') return undefined;
@@ -139,7 +176,7 @@ export class SessionManager {
     return grantOf(resultOf(response, 'RefreshToken'), this.#now());
   }
 
-  async #authenticateWith(connection: ApertureDBConnection, signal: AbortSignal): Promise<SessionGrant> {
+  async #authenticateWith(send: SessionSend, signal: AbortSignal): Promise<SessionGrant> {
     this.#authenticate += 1;
     const { auth } = this.#options;
     const params =
@@ -149,17 +186,15 @@ export class SessionManager {
           ? { ...(auth.user === undefined ? {} : { username: auth.user }), token: auth.token.reveal() }
           : {};
     const commands = [{ Authenticate: params }];
-    const { response } = await exchange(connection, JSON.stringify(commands), [], undefined, { signal });
+    const { response } = await send(JSON.stringify(commands), undefined, signal);
     const failure = errorFromResponse(response, commands, { secrets: this.#secrets });
     if (failure !== undefined) throw failure;
     return grantOf(resultOf(response, 'Authenticate'), this.#now());
   }
 }
 
+/** The result object of the lone command `name` (errorFromResponse already checked the shape). */
 function resultOf(response: unknown, name: string): Readonly<Record<string, unknown>> {
-  const entry = (response as readonly Record<string, Record<string, unknown>>[])[0] as Record<
-    string,
-    Record<string, unknown>
-  >;
-  return entry[name] as Record<string, unknown>;
+  const entry = (response as readonly Record<string, Record<string, unknown>>[])[0];
+  return (entry?.[name] ?? {}) as Record<string, unknown>;
 }
