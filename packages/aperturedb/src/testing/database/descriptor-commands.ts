@@ -8,8 +8,9 @@
  * transaction with the top-level error object, as the engine's own commands do.
  */
 import { type DescriptorRecord, type DescriptorSetRecord, needsQueryBlob } from '../descriptors/index.js';
+import { linkNewObject, readConnect } from '../engine/connect-spec.js';
 import type { CommandHandler, EngineContext, EngineExtensions, JsonObject } from '../engine/index.js';
-import { optionalBoolean, optionalObject, optionalString, readProperties } from '../engine/params.js';
+import { optionalBoolean, optionalString, readProperties } from '../engine/params.js';
 import { failOnError, forStore, graphMatcher, withUniqueIds } from './descriptor-filters.js';
 import type { DescriptorState } from './descriptor-state.js';
 
@@ -60,10 +61,7 @@ export function descriptorCommands(state: DescriptorState): EngineExtensions {
     );
     state.linkDescriptor(descriptor.id, mirror.id);
     context.store.addConnection(MEMBER_EDGE, state.setGraphId(descriptor.set) ?? '', mirror.id, {});
-    for (const target of connect?.targets ?? []) {
-      const [src, dst] = connect?.direction === 'in' ? [mirror.id, target] : [target, mirror.id];
-      context.store.addConnection(connect?.cls ?? 'AT:CONNECTION', src, dst, connect?.properties ?? {});
-    }
+    if (connect !== undefined) linkNewObject(context, mirror, connect);
     context.refs.bind(params['_ref'], { kind: 'objects', ids: [mirror.id] });
     return outcome.response as JsonObject;
   };
@@ -161,25 +159,4 @@ function findExisting(
     });
   if (matching.length > 1) context.fail(`if_not_found matched ${matching.length} descriptors`);
   return matching[0];
-}
-
-interface ConnectSpec {
-  readonly targets: readonly string[];
-  readonly cls: string;
-  readonly direction: 'in' | 'out';
-  readonly properties: ReturnType<typeof readProperties>;
-}
-
-/** `connect` as on every Add* (docs/protocols/aperturedb.md §5.2): "out" goes from the ref'd object. */
-function readConnect(params: JsonObject, context: EngineContext): ConnectSpec | undefined {
-  const connect = optionalObject(params, 'connect');
-  if (connect === undefined) return undefined;
-  const direction = optionalString(connect, 'direction') ?? 'out';
-  if (direction !== 'in' && direction !== 'out') context.fail('connect.direction must be in or out');
-  return {
-    targets: context.refs.resolveObjects(connect['ref']),
-    cls: optionalString(connect, 'class') ?? 'AT:CONNECTION',
-    direction,
-    properties: readProperties(connect),
-  };
 }

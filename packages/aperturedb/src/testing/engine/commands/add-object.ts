@@ -1,7 +1,7 @@
+import { linkNewObject, readConnect } from '../connect-spec.js';
 import type { EngineContext } from '../extensions.js';
 import type { JsonObject } from '../json.js';
-import { optionalObject, optionalString, readProperties } from '../params.js';
-import type { StoredObject } from '../store.js';
+import { readProperties } from '../params.js';
 
 export interface AddObjectOptions {
   readonly cls: string;
@@ -39,32 +39,4 @@ export function addObject(params: JsonObject, context: EngineContext, options: A
   if (connect !== undefined) linkNewObject(context, added, connect);
   context.refs.bind(params['_ref'], { kind: 'objects', ids: [added.id] });
   return { status: 0 };
-}
-
-interface ConnectSpec {
-  readonly targets: readonly string[];
-  readonly cls: string;
-  readonly direction: 'in' | 'out';
-  readonly properties: ReturnType<typeof readProperties>;
-}
-
-function readConnect(params: JsonObject, context: EngineContext): ConnectSpec | undefined {
-  const connect = optionalObject(params, 'connect');
-  if (connect === undefined) return undefined;
-  const direction = optionalString(connect, 'direction') ?? 'out';
-  if (direction !== 'in' && direction !== 'out') context.fail('connect.direction must be in or out');
-  return {
-    targets: context.refs.resolveObjects(connect['ref']),
-    cls: optionalString(connect, 'class') ?? 'AT:CONNECTION',
-    direction,
-    properties: readProperties(connect),
-  };
-}
-
-/** "out" (the default) is read from the ref'd object's side: the edge goes from it to the new object. */
-function linkNewObject(context: EngineContext, added: StoredObject, connect: ConnectSpec): void {
-  for (const target of connect.targets) {
-    const [src, dst] = connect.direction === 'out' ? [target, added.id] : [added.id, target];
-    context.store.addConnection(connect.cls, src, dst, connect.properties);
-  }
 }
