@@ -20,15 +20,21 @@ export async function exchange(
   options: ApertureDBRequestOptions,
 ): Promise<Exchanged> {
   const answer = await connection.request({ json, blobs, token: token?.reveal() ?? '' }, options);
-  let response: unknown;
+  return { response: parseAnswer(answer.json), blobs: answer.blobs };
+}
+
+/**
+ * The answer's JSON, parsed.
+ * @throws ProtocolError `CONN_APERTUREDB_BAD_RESPONSE` when it is not JSON.
+ */
+export function parseAnswer(json: string): unknown {
   try {
-    response = JSON.parse(answer.json);
+    return JSON.parse(json);
   } catch {
     // The parser's message would quote the answer's text: only its size is kept.
     throw new ProtocolError('ApertureDB answered with text that is not JSON', {
       code: 'CONN_APERTUREDB_BAD_RESPONSE',
-      details: { jsonLength: answer.json.length },
+      details: { jsonLength: json.length },
     });
   }
-  return { response, blobs: answer.blobs };
 }

@@ -4,12 +4,12 @@ import {
   AbortError,
   asConnError,
   ClientClosedError,
-  type ConnError,
   ConnectionError,
   isConnError,
   TimeoutError,
 } from '../errors/index.js';
 import { deadlineOption } from '../options/option-checks.js';
+import { BoundedCall, type CallFailures } from './bounded-call.js';
 import { CallContext } from './call-context.js';
 import { type CallTracePayload, CallTracer, type CallTracingChannel } from './call-trace.js';
 import { withMayHaveExecuted } from './may-have-executed.js';
@@ -65,9 +65,14 @@ export class CallRunner {
   readonly #options: CallRunnerOptions;
   readonly #tracer: CallTracer;
   readonly #defaultTimeoutMs: number | undefined;
+  readonly #failures: CallFailures;
 
   constructor(options: CallRunnerOptions) {
     this.#options = options;
+    this.#failures = {
+      clientName: options.clientName,
+      failure: (error, call, spec) => this.#failure(error, call, spec),
+    };
     this.#tracer = new CallTracer(options.packageName);
     this.#defaultTimeoutMs = checkTimeout(options.defaultTimeoutMs, 'timeoutMs');
   }
@@ -114,7 +119,10 @@ export class CallRunner {
         ? running.catch((error: unknown) => {
             throw this.#failure(error, call, spec);
           })
-        : this.#bound(running, call, spec);
+        : new Promise<T>((resolve, reject) => {
+            // Kept alive by its deadline entry, its abort listener and the work's callbacks.
+            new BoundedCall(running, call, spec, this.#failures, resolve, reject);
+          });
     // No subscriber: no further promise per call.
     if (payload === undefined) return settled;
     const traced = channel as CallTracingChannel;
@@ -130,81 +138,6 @@ export class CallRunner {
         throw failure;
       },
     );
-  }
-
-  /**
-   * Settles at the deadline or the caller's abort (after `graceMs`), whatever the work does;
-   * failures leave as the caller's error (see `#failure`).
-   */
-  #bound<T>(running: Promise<T>, call: CallContext, spec: CallSpec): Promise<T> {
-    const signal = call.callerSignal;
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      let graceTimer: NodeJS.Timeout | undefined;
-      let done = false;
-      const finish = (): void => {
-        done = true;
-        if (timer !== undefined) clearTimeout(timer);
-        if (graceTimer !== undefined) clearTimeout(graceTimer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const endCall = (reason: ConnError): void => {
-        if (done || call.reason !== undefined) return;
-        call.end(reason);
-        const graceMs = spec.graceMs ?? 0;
-        if (graceMs <= 0) {
-          finish();
-          reject(this.#failure(reason, call, spec));
-        } else {
-          // Ref'd like the deadline: the caller is still waiting for the answer.
-          graceTimer = setTimeout(() => {
-            if (done) return;
-            finish();
-            reject(this.#failure(reason, call, spec));
-          }, graceMs);
-        }
-      };
-      const onAbort = (): void => endCall(abortReason(signal as AbortSignal, spec.operation));
-      if (call.timeoutMs !== undefined) {
-        const timeoutMs = call.timeoutMs;
-        timer = setTimeout(() => {
-          timer = undefined;
-          const last = call.lastFailure;
-          const why = last === undefined ? '' : `; last failure: ${last.message}`;
-          endCall(
-            new TimeoutError(
-              `${this.#options.clientName} ${spec.operation} timed out after ${timeoutMs} ms${why}`,
-              {
-                code: 'CONN_TIMEOUT',
-                cause: last,
-                details: { operation: spec.operation, timeoutMs },
-              },
-            ),
-          );
-        }, timeoutMs);
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      running.then(
-        (value) => {
-          if (done) return;
-          finish();
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (done) return;
-          finish();
-          // Ended by the deadline or the caller: that is the answer, and what the work said is its
-          // cause; unless the work already reports a write that may have executed (e.g. an ambiguous
-          // commit), which says more than the timeout.
-          const reason = call.reason;
-          const failure =
-            reason === undefined || error === reason || saysMayHaveExecuted(error)
-              ? error
-              : withCause(reason, error);
-          reject(this.#failure(failure, call, spec));
-        },
-      );
-    });
   }
 
   #failure(error: unknown, call: CallContext, spec: CallSpec): unknown {
@@ -242,25 +175,6 @@ export class CallRunner {
     channel.asyncStart.publish(payload);
     channel.asyncEnd.publish(payload);
   }
-}
-
-function saysMayHaveExecuted(error: unknown): boolean {
-  return isConnError(error) && error.details['mayHaveExecuted'] === true;
-}
-
-/** The deadline's or abort's error, with what the interrupted work reported as its cause. */
-function withCause(reason: ConnError, cause: unknown): ConnError {
-  if (reason.cause !== undefined) return reason;
-  const ErrorClass = reason.constructor as new (
-    message: string,
-    options: { code: ConnError['code']; cause: unknown; retryable: boolean; details: ConnError['details'] },
-  ) => ConnError;
-  return new ErrorClass(reason.message, {
-    code: reason.code,
-    cause,
-    retryable: reason.retryable,
-    details: reason.details,
-  });
 }
 
 function checkTimeout(value: number | undefined, field: string): number | undefined {
