@@ -186,31 +186,40 @@ export class ApertureDBClient implements AsyncDisposable {
     }
     const mode = options.retry ?? this.#options.retry;
     const spec = { operation: 'query', statement: prepared.statement, write: !prepared.readOnly };
-    return this.#calls.run(spec, options, async (call) => {
+    return this.#calls.run(spec, options, (call) => {
       const progress = { sent: false };
-      try {
-        // The first try runs outside the retry loop: most calls succeed at once and pay for no loop.
-        return await this.#attempt(prepared, blobs, call, progress);
-      } catch (error) {
-        if (this.#options.retryMaxAttempts < 2 || !mayResend(error, progress.sent, prepared.readOnly, mode))
-          throw error;
-        call.noteFailure(error as ConnError);
-        await sleep(this.#options.retryIntervalMs, undefined, call);
-        return await retry(
-          () => {
-            progress.sent = false;
-            return this.#attempt(prepared, blobs, call, progress);
-          },
-          {
-            attempts: this.#options.retryMaxAttempts - 1,
-            cancel: call,
-            backoff: () => this.#options.retryIntervalMs,
-            isRetryable: (failure) => mayResend(failure, progress.sent, prepared.readOnly, mode),
-            onRetry: (failure) => call.noteFailure(failure as ConnError),
-          },
-        );
-      }
+      // The first try runs outside the retry loop: most calls succeed at once and pay for no loop.
+      const first = this.#attempt(prepared, blobs, call, progress);
+      if (this.#options.retryMaxAttempts < 2) return first;
+      return first.catch((error: unknown) => this.#retryAfter(error, prepared, blobs, call, progress, mode));
     });
+  }
+
+  /** The tries after a failed first one, as far as `mode` and `retryMaxAttempts` allow. */
+  async #retryAfter(
+    error: unknown,
+    prepared: PreparedQuery,
+    blobs: readonly Uint8Array[],
+    call: CallContext,
+    progress: { sent: boolean },
+    mode: ApertureDBRetryMode,
+  ): Promise<ApertureDBQueryResult> {
+    if (!mayResend(error, progress.sent, prepared.readOnly, mode)) throw error;
+    call.noteFailure(error as ConnError);
+    await sleep(this.#options.retryIntervalMs, undefined, call);
+    return await retry(
+      () => {
+        progress.sent = false;
+        return this.#attempt(prepared, blobs, call, progress);
+      },
+      {
+        attempts: this.#options.retryMaxAttempts - 1,
+        cancel: call,
+        backoff: () => this.#options.retryIntervalMs,
+        isRetryable: (failure) => mayResend(failure, progress.sent, prepared.readOnly, mode),
+        onRetry: (failure) => call.noteFailure(failure as ConnError),
+      },
+    );
   }
 
   /**
