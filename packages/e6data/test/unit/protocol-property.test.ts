@@ -1,0 +1,251 @@
+import { ProtocolError } from '@conn/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeChunk, type EncodableVector, encodeChunk, VectorType } from '../../src/protocol/results.js';
+
+// Reference rules computed independently of the code under test: BigInt only, no shared helpers.
+const DAY = 86_400_000_000n;
+const floorDiv = (a: bigint, b: bigint): bigint => (a % b < 0n ? a / b - 1n : a / b);
+function civil(days: bigint): string {
+  const z = days + 719468n;
+  const era = floorDiv(z, 146097n);
+  const doe = z - era * 146097n;
+  const yoe = (doe - doe / 1460n + doe / 36524n - doe / 146096n) / 365n;
+  const doy = doe - (365n * yoe + yoe / 4n - yoe / 100n);
+  const mp = (5n * doy + 2n) / 153n;
+  const d = doy - (153n * mp + 2n) / 5n + 1n;
+  const m = mp < 10n ? mp + 3n : mp - 9n;
+  const y = yoe + era * 400n + (m <= 2n ? 1n : 0n);
+  const year =
+    y > 9999n ? `+${y}` : y < 0n ? `-${(-y).toString().padStart(4, '0')}` : y.toString().padStart(4, '0');
+  return `${year}-${m.toString().padStart(2, '0')}-${d.toString().padStart(2, '0')}`;
+}
+function local(micros: bigint): string {
+  const days = floorDiv(micros, DAY);
+  const rest = micros - days * DAY;
+  const ms = rest / 1000n;
+  const p = (n: bigint, w = 2): string => n.toString().padStart(w, '0');
+  return `${civil(days)}T${p(ms / 3_600_000n)}:${p((ms / 60_000n) % 60n)}:${p((ms / 1000n) % 60n)}.${p(ms % 1000n, 3)}`;
+}
+const offsetText = (minutes: number): string =>
+  `${minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0')}:${String(Math.abs(minutes) % 60).padStart(2, '0')}`;
+function decimal(unscaled: bigint, scale: number): string {
+  const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const body =
+    scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  return unscaled < 0n ? `-${body}` : body;
+}
+const toBytes = (value: bigint): Uint8Array =>
+  Uint8Array.from(Buffer.from(BigInt.asUintN(128, value).toString(16).padStart(32, '0'), 'hex'));
+const autoInt = (value: bigint): number | bigint =>
+  value >= -(2n ** 53n) + 1n && value <= 2n ** 53n - 1n ? Number(value) : value;
+
+/** A column to encode and the values it must decode to. */
+interface Case {
+  readonly vector: EncodableVector;
+  readonly expected: readonly unknown[];
+}
+
+const i64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+// ±10^16 µs ≈ ±317 years around 1970 plus the far ends (year -290k … +294k).
+const micros = fc.oneof(
+  fc.bigInt({ min: -(10n ** 16n), max: 10n ** 16n }),
+  fc.bigInt({ min: -(2n ** 63n) + DAY * 2n, max: 2n ** 63n - DAY * 2n }),
+);
+
+function column<T>(
+  rows: number,
+  value: fc.Arbitrary<T>,
+  build: (values: T[], nulls: boolean[]) => EncodableVector,
+  expect: (value: T) => unknown,
+  constantBuild?: (value: T) => EncodableVector['data'],
+): fc.Arbitrary<Case> {
+  const listCase = fc
+    .tuple(
+      fc.array(value, { minLength: rows, maxLength: rows }),
+      fc.array(fc.boolean(), { minLength: rows, maxLength: rows }),
+    )
+    .map(([values, nulls]) => ({
+      vector: build(values, nulls),
+      expected: values.map((v, r) => (nulls[r] ? null : expect(v))),
+    }));
+  if (constantBuild === undefined) return listCase;
+  const constantCase = fc.tuple(value, fc.boolean()).map(([v, isNull]) => {
+    const data = constantBuild(v);
+    return {
+      vector: {
+        type: build([], []).type,
+        nulls: [isNull],
+        constant: true,
+        ...(data === undefined ? {} : { data }),
+      },
+      expected: new Array<unknown>(rows).fill(isNull ? null : expect(v)),
+    };
+  });
+  return fc.oneof(listCase, constantCase);
+}
+
+function anyColumn(rows: number): fc.Arbitrary<Case> {
+  return fc.oneof(
+    column(
+      rows,
+      i64,
+      (values, nulls) => ({ type: VectorType.LONG, nulls, data: { kind: 'int64', values } }),
+      autoInt,
+      (value) => ({ kind: 'numericConstant', value }),
+    ),
+    column(
+      rows,
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+      (values, nulls) => ({ type: VectorType.INTEGER, nulls, data: { kind: 'int32', values } }),
+      (v) => v,
+      (v) => ({ kind: 'numericConstant', value: BigInt(v) }),
+    ),
+    column(
+      rows,
+      fc.double(),
+      (values, nulls) => ({ type: VectorType.DOUBLE, nulls, data: { kind: 'float64', values } }),
+      (v) => v,
+      (value) => ({ kind: 'numericDecimalConstant', value }),
+    ),
+    column(
+      rows,
+      fc.double(),
+      (values, nulls) => ({ type: VectorType.FLOAT, nulls, data: { kind: 'float32', values } }),
+      (v) => v,
+    ),
+    column(
+      rows,
+      fc.boolean(),
+      (values, nulls) => ({ type: VectorType.BOOLEAN, nulls, data: { kind: 'bool', values } }),
+      (v) => v,
+      (value) => ({ kind: 'boolConstant', value }),
+    ),
+    column(
+      rows,
+      fc.string({ unit: 'grapheme' }),
+      (values, nulls) => ({ type: VectorType.STRING, nulls, data: { kind: 'varchar', values } }),
+      (v) => v,
+      (value) => ({ kind: 'varcharConstant', value }),
+    ),
+    column(
+      rows,
+      fc.uint8Array({ maxLength: 8 }),
+      (values, nulls) => ({ type: VectorType.BINARY, nulls, data: { kind: 'varchar', values } }),
+      (v) => v,
+      (value) => ({ kind: 'varcharConstant', value }),
+    ),
+    column(
+      rows,
+      micros,
+      (values, nulls) => ({ type: VectorType.DATE, nulls, data: { kind: 'date', values } }),
+      (v) => civil(floorDiv(v, DAY)),
+      (value) => ({ kind: 'dateConstant', value }),
+    ),
+    column(
+      rows,
+      micros,
+      (values, nulls) => ({ type: VectorType.DATETIME, nulls, data: { kind: 'time', values } }),
+      (v) => `${local(v)}+00:00`,
+      (value) => ({ kind: 'timeConstant', value }),
+    ),
+    column(
+      rows,
+      fc.tuple(micros, fc.integer({ min: -18 * 60, max: 18 * 60 }), fc.boolean()),
+      (values, nulls) => ({
+        type: VectorType.TIMESTAMP_TZ,
+        nulls,
+        data: {
+          kind: 'time',
+          values: values.map(([m]) => m),
+          zones: values.map(([, o, z]) => (z && o === 0 ? 'Z' : offsetText(o))),
+        },
+      }),
+      ([m, o]) => `${local(m + BigInt(o) * 60_000_000n)}${offsetText(o)}`,
+      ([m, o, z]) => ({ kind: 'timeConstant', value: m, zone: z && o === 0 ? 'Z' : offsetText(o) }),
+    ),
+    column(
+      rows,
+      fc.tuple(fc.bigInt({ min: -(10n ** 38n) + 1n, max: 10n ** 38n - 1n }), fc.integer({ min: 0, max: 38 })),
+      (values, nulls) => ({
+        type: VectorType.DECIMAL128,
+        nulls,
+        data: { kind: 'decimal128', values: values.map(([u]) => toBytes(u)), scale: values[0]?.[1] ?? 0 },
+      }),
+      () => undefined,
+    ),
+    fc.constant({
+      vector: { type: VectorType.NULL, nulls: new Array<boolean>(rows).fill(true) },
+      expected: new Array<unknown>(rows).fill(null),
+    }),
+  );
+}
+
+/** Decimal columns share one scale, so their expectation is fixed up after generation. */
+function expectedOf(test: Case): readonly unknown[] {
+  const data = test.vector.data;
+  if (data?.kind === 'decimal128')
+    return data.values.map((bytes, r) =>
+      test.vector.nulls[r]
+        ? null
+        : decimal(BigInt.asIntN(128, BigInt(`0x${Buffer.from(bytes).toString('hex')}`)), data.scale),
+    );
+  return test.expected;
+}
+
+const chunkCase = fc
+  .integer({ min: 1, max: 12 })
+  .chain((rows) => fc.tuple(fc.constant(rows), fc.array(anyColumn(rows), { minLength: 1, maxLength: 6 })));
+
+describe('encodeChunk → decodeChunk', () => {
+  it('decodes random typed columns to independently computed values', () => {
+    fc.assert(
+      fc.property(chunkCase, ([rows, cases]) => {
+        const decoded = decodeChunk(
+          encodeChunk(
+            rows,
+            cases.map((c) => c.vector),
+          ),
+        );
+        expect(decoded.rowCount).toBe(rows);
+        expect(decoded.columns).toEqual(cases.map(expectedOf));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('fuzz: hostile bytes only ever raise a CONN_E6DATA_* ProtocolError', () => {
+  const check = (bytes: Uint8Array): void => {
+    try {
+      decodeChunk(bytes);
+    } catch (error) {
+      if (!(error instanceof ProtocolError) || !error.code.startsWith('CONN_E6DATA_')) throw error;
+    }
+  };
+  it('random bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), check), { numRuns: 2000 });
+  });
+  it('truncations and mutations of valid chunks', () => {
+    const valid = chunkCase.map(([rows, cases]) =>
+      encodeChunk(
+        rows,
+        cases.map((c) => c.vector),
+      ),
+    );
+    fc.assert(
+      fc.property(
+        valid,
+        fc.nat(),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        (bytes, cut, edits) => {
+          check(bytes.subarray(0, cut % bytes.length));
+          const mutated = bytes.slice();
+          for (const [at, value] of edits) mutated[at % mutated.length] = value;
+          check(mutated);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+});
