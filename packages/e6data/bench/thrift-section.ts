@@ -1,10 +1,14 @@
 // Decoding speed of result batches: our decodeChunk against the `thrift` npm library's
 // TBinaryProtocol reading the same bytes (docs/protocols/e6data.md §6.2).
 import { createRequire } from 'node:module';
+import { isDeepStrictEqual } from 'node:util';
 import { figureTable } from '@conn/bench-kit/report';
 import { runRounds } from '@conn/bench-kit/rounds';
 import { medianOfRatios } from '@conn/bench-kit/stats';
-import { decodeChunk, type EncodableVector, encodeChunk, VectorType } from '../src/protocol/results.js';
+import { decodeChunkUnformatted } from '../src/protocol/chunk-decoder.js';
+import { decodeChunk, VectorType } from '../src/protocol/results.js';
+import { decimalFromBytes, formatDate, formatDateTime } from '../src/protocol/values/index.js';
+import { wideChunk } from './wide-chunk.js';
 
 const ROWS = 1_000_000;
 const CHUNK_ROWS = 10_000;
@@ -21,7 +25,7 @@ interface PeerProtocol {
   readBool(): boolean;
   readByte(): number;
   readI32(): number;
-  readI64(): { toNumber(): number; buffer: Buffer; offset: number };
+  readI64(): { buffer: Buffer; offset: number };
   readDouble(): number;
   readString(): string;
   readBinary(): Buffer;
@@ -33,120 +37,165 @@ interface ThriftLibrary {
 }
 const thrift = createRequire(import.meta.url)('thrift') as ThriftLibrary;
 
-/** A mixed-type chunk: LONG, INTEGER, DOUBLE, BOOLEAN, STRING, DATE, DATETIME, DECIMAL128. */
-function buildChunk(first: number, rows: number): Uint8Array {
-  const index = Array.from({ length: rows }, (_, r) => first + r);
-  const nulls = index.map((i) => i % 17 === 0);
-  const bytes16 = (value: bigint): Uint8Array =>
-    Uint8Array.from(Buffer.from(BigInt.asUintN(128, value).toString(16).padStart(32, '0'), 'hex'));
-  const vectors: EncodableVector[] = [
-    {
-      type: VectorType.LONG,
-      nulls,
-      data: { kind: 'int64', values: index.map((i) => BigInt(i) * 1_000_003n) },
-    },
-    { type: VectorType.INTEGER, nulls, data: { kind: 'int32', values: index.map((i) => i | 0) } },
-    { type: VectorType.DOUBLE, nulls, data: { kind: 'float64', values: index.map((i) => i / 7) } },
-    { type: VectorType.BOOLEAN, nulls, data: { kind: 'bool', values: index.map((i) => i % 2 === 0) } },
-    { type: VectorType.STRING, nulls, data: { kind: 'varchar', values: index.map((i) => `name-${i}`) } },
-    {
-      type: VectorType.DATE,
-      nulls,
-      data: { kind: 'date', values: index.map((i) => BigInt(i % 40_000) * 86_400_000_000n) },
-    },
-    {
-      type: VectorType.DATETIME,
-      nulls,
-      data: { kind: 'time', values: index.map((i) => BigInt(i) * 1_234_567_891n) },
-    },
-    {
-      type: VectorType.DECIMAL128,
-      nulls,
-      data: { kind: 'decimal128', values: index.map((i) => bytes16(BigInt(i) * 12_345n)), scale: 2 },
-    },
-  ];
-  return encodeChunk(rows, vectors);
+const TWO_32 = 4_294_967_296;
+
+/** An i64 of the library as decodeChunk's default gives it: a number when safe, else a bigint. */
+function int64Value(value: { buffer: Buffer; offset: number }): number | bigint {
+  const number =
+    value.buffer.readInt32BE(value.offset) * TWO_32 + value.buffer.readUInt32BE(value.offset + 4);
+  return Number.isSafeInteger(number) ? number : value.buffer.readBigInt64BE(value.offset);
 }
 
-/** Reads a Chunk with the library's protocol, field by field, touching every value. */
-function peerDecode(bytes: Uint8Array): number {
+/** One Thrift `Vector` as the library reads it: its type, null set and list (raw library values). */
+interface PeerVector {
+  vectorType: number;
+  nulls: boolean[];
+  values: unknown[];
+  scale: number;
+}
+
+/** Reads the list of one `Data` member (kind = its field id) and, for decimals, the scale. */
+function readPeerMember(protocol: PeerProtocol, kind: number, vector: PeerVector): void {
+  protocol.readStructBegin();
+  for (;;) {
+    const { ftype, fid } = protocol.readFieldBegin();
+    if (ftype === 0) break;
+    if (fid === 1 && ftype === 15) {
+      const { size } = protocol.readListBegin();
+      const values = new Array<unknown>(size);
+      for (let i = 0; i < size; i++) {
+        switch (kind) {
+          case 1:
+            values[i] = protocol.readBool();
+            break;
+          case 2:
+            values[i] = protocol.readI32();
+            break;
+          case 3:
+          case 4:
+          case 16:
+            values[i] = int64Value(protocol.readI64());
+            break;
+          case 5:
+          case 6:
+            values[i] = protocol.readDouble();
+            break;
+          case 17:
+            values[i] = protocol.readBinary();
+            break;
+          default:
+            values[i] = protocol.readString();
+        }
+      }
+      protocol.readListEnd();
+      vector.values = values;
+    } else if (fid === 2 && ftype === 8) vector.scale = protocol.readI32();
+    else protocol.skip(ftype);
+    protocol.readFieldEnd();
+  }
+  protocol.readStructEnd();
+}
+
+function readPeerVector(protocol: PeerProtocol): PeerVector {
+  const vector: PeerVector = { vectorType: -1, nulls: [], values: [], scale: 0 };
+  protocol.readStructBegin();
+  for (;;) {
+    const { ftype, fid } = protocol.readFieldBegin();
+    if (ftype === 0) break;
+    if (fid === 2 && ftype === 8) vector.vectorType = protocol.readI32();
+    else if (fid === 3 && ftype === 15) {
+      const { size } = protocol.readListBegin();
+      const nulls = new Array<boolean>(size);
+      for (let i = 0; i < size; i++) nulls[i] = protocol.readBool();
+      protocol.readListEnd();
+      vector.nulls = nulls;
+    } else if (fid === 4 && ftype === 12) {
+      protocol.readStructBegin();
+      for (;;) {
+        const member = protocol.readFieldBegin();
+        if (member.ftype === 0) break;
+        if (member.ftype === 12) readPeerMember(protocol, member.fid, vector);
+        else protocol.skip(member.ftype);
+        protocol.readFieldEnd();
+      }
+      protocol.readStructEnd();
+    } else protocol.skip(ftype);
+    protocol.readFieldEnd();
+  }
+  protocol.readStructEnd();
+  return vector;
+}
+
+/**
+ * The column of one vector, built in place in its list: nulls applied and, when `format`, the same
+ * §6.4 values decodeChunk gives (through our pure values/ functions, so what differs is only the
+ * Thrift reading and the assembly).
+ */
+function peerColumn(vector: PeerVector, rows: number, format: boolean): unknown[] {
+  const { nulls, values, scale } = vector;
+  if (values.length < rows) throw new Error('peer: fewer values than rows');
+  const type = format ? vector.vectorType : -1;
+  for (let r = 0; r < rows; r++) {
+    if (nulls[r]) {
+      values[r] = null;
+      continue;
+    }
+    switch (type) {
+      case VectorType.DATE:
+        values[r] = formatDate(values[r] as number | bigint);
+        break;
+      case VectorType.DATETIME:
+        values[r] = formatDateTime(values[r] as number | bigint);
+        break;
+      case VectorType.DECIMAL128:
+        values[r] = decimalFromBytes(values[r] as Buffer, scale);
+        break;
+      default:
+    }
+  }
+  return values;
+}
+
+/** Reads a Chunk with the library's protocol into `columns[c][r]`, like decodeChunk. */
+function peerDecode(bytes: Uint8Array, format: boolean): { rowCount: number; columns: unknown[][] } {
   const protocol = new thrift.TBinaryProtocol(
     new thrift.TFramedTransport(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)),
   );
-  let touched = 0;
-  const eachField = (onField: (ftype: number, fid: number) => boolean): void => {
-    protocol.readStructBegin();
-    for (;;) {
-      const { ftype, fid } = protocol.readFieldBegin();
-      if (ftype === 0) break;
-      if (!onField(ftype, fid)) protocol.skip(ftype);
-      protocol.readFieldEnd();
-    }
-    protocol.readStructEnd();
-  };
-  const readList = (readOne: () => unknown): void => {
-    const { size } = protocol.readListBegin();
-    for (let i = 0; i < size; i++) if (readOne() !== undefined) touched++;
-    protocol.readListEnd();
-  };
-  const readMember = (kind: number): void =>
-    eachField((ftype, fid) => {
-      if (ftype === 15) {
-        readList(() => {
-          switch (kind) {
-            case 1:
-              return protocol.readBool();
-            case 2:
-              return protocol.readI32();
-            case 3:
-            case 4:
-            case 16:
-              return protocol.readI64().toNumber();
-            case 5:
-            case 6:
-              return protocol.readDouble();
-            case 17:
-              return protocol.readBinary();
-            default:
-              return fid === 2 ? protocol.readString() : protocol.readString();
-          }
-        });
-        return true;
-      }
-      if (ftype === 8) return protocol.readI32() !== undefined;
-      return false;
-    });
-  eachField((ftype, fid) => {
-    if (fid === 1 && ftype === 8) return protocol.readI32() !== undefined;
-    if (fid !== 2 || ftype !== 15) return false;
-    readList(() =>
-      eachField((vftype, vfid) => {
-        if (vfid === 2 && vftype === 8) return protocol.readI32() !== undefined;
-        if (vfid === 3 && vftype === 15) {
-          readList(() => protocol.readBool());
-          return true;
-        }
-        if (vfid === 4 && vftype === 12) {
-          eachField((dftype, dfid) => {
-            if (dftype !== 12) return false;
-            readMember(dfid);
-            return true;
-          });
-          return true;
-        }
-        return false;
-      }),
-    );
-    return true;
-  });
-  return touched;
+  let rowCount = 0;
+  let vectors: PeerVector[] = [];
+  protocol.readStructBegin();
+  for (;;) {
+    const { ftype, fid } = protocol.readFieldBegin();
+    if (ftype === 0) break;
+    if (fid === 1 && ftype === 8) rowCount = protocol.readI32();
+    else if (fid === 2 && ftype === 15) {
+      const { size } = protocol.readListBegin();
+      vectors = new Array<PeerVector>(size);
+      for (let i = 0; i < size; i++) vectors[i] = readPeerVector(protocol);
+      protocol.readListEnd();
+    } else protocol.skip(ftype);
+    protocol.readFieldEnd();
+  }
+  protocol.readStructEnd();
+  return { rowCount, columns: vectors.map((vector) => peerColumn(vector, rowCount, format)) };
 }
 
 /** Times decodeChunk against the thrift library over the same batches and prints rows/s. */
 export async function thriftSection(): Promise<void> {
   const chunks: Uint8Array[] = [];
-  for (let first = 0; first < ROWS; first += CHUNK_ROWS) chunks.push(buildChunk(first, CHUNK_ROWS));
+  for (let first = 0; first < ROWS; first += CHUNK_ROWS) chunks.push(wideChunk(first, CHUNK_ROWS));
   const megabytes = chunks.reduce((sum, chunk) => sum + chunk.length, 0) / 1e6;
+  const table = figureTable([52, 30, 7, 8, 4]);
+  table.printHeader(
+    `Result batch decoding: ${ROWS.toLocaleString('en-US')} rows × 8 columns in ${chunks.length} chunks (${megabytes.toFixed(1)} MB)`,
+  );
+  // Like for like: both sides must give the same values before their speeds mean anything.
+  const sample = chunks[1] as Uint8Array;
+  const ours = decodeChunk(sample);
+  const peer = peerDecode(sample, true);
+  if (ours.rowCount !== peer.rowCount || !isDeepStrictEqual(ours.columns, peer.columns)) {
+    throw new Error('decodeChunk and the thrift peer disagree on the values of a chunk');
+  }
   const rowsPerSecond = (decodeAll: () => void): number => {
     const started = performance.now();
     decodeAll();
@@ -160,21 +209,32 @@ export async function thriftSection(): Promise<void> {
         }),
       thrift: async () =>
         rowsPerSecond(() => {
-          for (const chunk of chunks) peerDecode(chunk);
+          for (const chunk of chunks) peerDecode(chunk, true);
+        }),
+      oursRaw: async () =>
+        rowsPerSecond(() => {
+          for (const chunk of chunks) decodeChunkUnformatted(chunk);
+        }),
+      thriftRaw: async () =>
+        rowsPerSecond(() => {
+          for (const chunk of chunks) peerDecode(chunk, false);
         }),
     },
     ROUNDS,
   );
-  const table = figureTable([52, 30, 7, 8, 4]);
-  table.printHeader(
-    `Result batch decoding: ${ROWS.toLocaleString('en-US')} rows × 8 columns in ${chunks.length} chunks (${megabytes.toFixed(1)} MB)`,
-  );
   table.printFigure('decodeChunk (values per §6.4)', samples.ours, ' rows/s');
-  table.printFigure('thrift 0.24.0 TBinaryProtocol (raw values)', samples.thrift, ' rows/s');
+  table.printFigure('thrift 0.24.0 TBinaryProtocol (same values)', samples.thrift, ' rows/s');
   table.printRatio(
     'decodeChunk / thrift (median of per-round ratios)',
     medianOfRatios(samples.ours, samples.thrift),
     1,
     3,
+  );
+  table.printFigure('decodeChunk, unformatted (µs, decimal bytes)', samples.oursRaw, ' rows/s');
+  table.printFigure('thrift, unformatted (µs, decimal bytes)', samples.thriftRaw, ' rows/s');
+  table.printRatio(
+    'unformatted ratio (median of per-round ratios)',
+    medianOfRatios(samples.oursRaw, samples.thriftRaw),
+    1,
   );
 }

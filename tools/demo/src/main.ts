@@ -2,6 +2,7 @@
 import { aperturedbDemo } from './aperturedb-demo.js';
 import { cockroachdbDemo } from './cockroachdb-demo.js';
 import { coreDemo } from './core-demo.js';
+import { e6dataDemo } from './e6data-demo.js';
 import { siridbDemo } from './siridb-demo.js';
 import { zteradbDemo } from './zteradb-demo.js';
 
@@ -11,6 +12,7 @@ const demos: ReadonlyArray<readonly [string, () => Promise<void>]> = [
   ['@conn/cockroachdb', cockroachdbDemo],
   ['@conn/zteradb', zteradbDemo],
   ['@conn/aperturedb', aperturedbDemo],
+  ['@conn/e6data', e6dataDemo],
 ];
 
 for (const [name, demo] of demos) {

@@ -1,6 +1,7 @@
 import { startApertureDBTestServer } from '@conn/aperturedb/testing';
 import { CockroachDBClient } from '@conn/cockroachdb';
 import { startCockroachDBTestServer } from '@conn/cockroachdb/testing';
+import { startE6DataTestServer } from '@conn/e6data/testing';
 import type { PgServerAvailability } from '@conn/pg-server';
 import { startSiriDBTestServer } from '@conn/siridb/testing';
 import { startZTeraDBTestServer } from '@conn/zteradb/testing';
@@ -40,6 +41,10 @@ export const quickstartEnvironments: Readonly<Record<string, EnvironmentStarter>
   },
   '@conn/cockroachdb': startCockroachDBEnvironment,
   '@conn/zteradb': startZTeraDBEnvironment,
+  '@conn/e6data': async () => {
+    const server = await startE6DataTestServer();
+    return { env: { E6DATA_URL: server.url }, close: () => server.close() };
+  },
   '@conn/aperturedb': async () => {
     const server = await startApertureDBTestServer();
     return { env: { APERTUREDB_URL: server.url }, close: () => server.close() };

@@ -26,6 +26,18 @@ const EMPTY: DecodedChunk = Object.freeze({ rowCount: 0, columns: Object.freeze(
  * decode).
  */
 export function decodeChunk(bytes: Uint8Array, options: ValueOptions = {}): DecodedChunk {
+  return decodeChunkWith(bytes, options, false);
+}
+
+/**
+ * For benchmarks only (not exported by the package): {@link decodeChunk} without value formatting,
+ * DATE/DATETIME left as epoch microseconds and DECIMAL128 as bytes.
+ */
+export function decodeChunkUnformatted(bytes: Uint8Array): DecodedChunk {
+  return decodeChunkWith(bytes, {}, true);
+}
+
+function decodeChunkWith(bytes: Uint8Array, options: ValueOptions, raw: boolean): DecodedChunk {
   if (bytes.length === 0) return EMPTY;
   const reader = new ThriftBinaryReader(bytes);
   let size: number | undefined;
@@ -44,10 +56,10 @@ export function decodeChunk(bytes: Uint8Array, options: ValueOptions = {}): Deco
   if (size === undefined) throw reader.error('Chunk without size');
   if (size > MAX_CHUNK_ROWS) throw reader.error(`Chunk of ${size} rows (at most ${MAX_CHUNK_ROWS})`);
   const rowCount = Math.max(0, size);
-  const raw = vectors ?? [];
-  if (rowCount === 0) return { rowCount, columns: raw.map(() => []) };
+  const located = vectors ?? [];
+  if (rowCount === 0) return { rowCount, columns: located.map(() => []) };
   return {
     rowCount,
-    columns: raw.map((vector, column) => decodeColumn(reader, vector, rowCount, column, options)),
+    columns: located.map((vector, column) => decodeColumn(reader, vector, rowCount, column, options, raw)),
   };
 }

@@ -15,6 +15,7 @@ import {
   E6DataServerError,
   E6DataStrategyError,
 } from '../errors.js';
+import { maskSecrets } from '../mask-secrets.js';
 import { classifyGrpcFailure, type GrpcFailure, httpStatusOf } from './grpc-failure.js';
 
 /** What the error of a failed call says about where it failed. */
@@ -39,7 +40,8 @@ export function errorFromGrpc(failure: GrpcFailure, call: FailedCall): ConnError
   const reason = call.cancel?.reason;
   if (reason !== undefined && failure.code === status.CANCELLED) return reason;
   const kind = classifyGrpcFailure(failure);
-  const serverMessage = redactSecrets(failure.details ?? '', call.secrets);
+  // The engine may quote the statement it refused: literals after secret words are masked too.
+  const serverMessage = maskSecrets(redactSecrets(failure.details ?? '', call.secrets));
   const httpStatus = httpStatusOf(failure);
   const serverCode =
     kind === 'wrong-strategy' || kind === 'cluster-suspended' ? (httpStatus ?? failure.code) : failure.code;

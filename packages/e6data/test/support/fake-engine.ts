@@ -42,15 +42,22 @@ export class FakeEngine implements TestEngine {
   /** Signals of running statements, by SQL, for cancel tests. */
   readonly signals: AbortSignal[] = [];
   closed = false;
+  readonly #blockingStarted: ((signal: AbortSignal) => void)[] = [];
+
+  /** Resolves with the signal of the next {@link BLOCKING_SQL} statement once the engine runs it. */
+  nextBlocking(): Promise<AbortSignal> {
+    return new Promise((resolve) => this.#blockingStarted.push(resolve));
+  }
 
   async execute(sql: string, options: ExecuteOptions): Promise<EngineResult> {
     this.executed.push({ sql, schema: options.schema });
     if (options.signal !== undefined) this.signals.push(options.signal);
     if (sql === FAILING_SQL) throw new EngineQueryError(FAILING_MESSAGE);
     if (sql === BLOCKING_SQL) {
-      const signal = options.signal;
+      const signal = options.signal ?? new AbortController().signal;
+      this.#blockingStarted.shift()?.(signal);
       await new Promise<never>((_, reject) => {
-        if (signal === undefined) return;
+        if (signal.aborted) reject(abortError(signal));
         signal.addEventListener('abort', () => reject(abortError(signal)), { once: true });
       });
     }

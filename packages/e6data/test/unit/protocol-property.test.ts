@@ -249,3 +249,78 @@ describe('fuzz: hostile bytes only ever raise a CONN_E6DATA_* ProtocolError', ()
     );
   });
 });
+
+describe('Number fast paths at their edges match the BigInt reference', () => {
+  const SAFE = 2n ** 53n;
+  const around = (value: bigint): bigint[] => [value - 1n, value, value + 1n];
+  const nearZero = [0n, -1n, 1n, -999n, -1000n, -1001n, -999_999n, -1_000_000n, -1_000_001n];
+  // Exact midnights before 1970 and one µs either side; the 2^53 boundaries; the i64 ends.
+  const micros = [
+    ...nearZero,
+    ...[-DAY, -2n * DAY, -719_528n * DAY, -719_529n * DAY, -(10n ** 6n) * DAY].flatMap(around),
+    ...[SAFE, -SAFE].flatMap(around),
+    ...[DAY * 104_249n, -DAY * 104_249n].flatMap(around),
+    // Beyond 2^53 next to a millisecond and a midnight: Number arithmetic would round across them.
+    ...[9_007_199_254_741_000n, -9_007_199_254_741_000n, DAY * 104_250n, -DAY * 104_250n].flatMap(around),
+    -(2n ** 63n),
+    2n ** 63n - 1n,
+  ];
+  const rows = micros.length;
+  const nulls = new Array<boolean>(rows).fill(false);
+
+  it('DATE, DATETIME, TIMESTAMP_TZ and LONG', () => {
+    const zoned = micros.filter((m) => m > -(2n ** 63n) + DAY && m < 2n ** 63n - DAY);
+    const decoded = decodeChunk(
+      encodeChunk(rows, [
+        { type: VectorType.DATE, nulls, data: { kind: 'date', values: micros } },
+        { type: VectorType.DATETIME, nulls, data: { kind: 'time', values: micros } },
+        { type: VectorType.LONG, nulls, data: { kind: 'int64', values: micros } },
+      ]),
+    );
+    expect(decoded.columns).toEqual([
+      micros.map((m) => civil(floorDiv(m, DAY))),
+      micros.map((m) => `${local(m)}+00:00`),
+      micros.map(autoInt),
+    ]);
+    for (const minutes of [330, -300]) {
+      const zone = offsetText(minutes);
+      const tz = decodeChunk(
+        encodeChunk(zoned.length, [
+          {
+            type: VectorType.TIMESTAMP_TZ,
+            nulls: new Array<boolean>(zoned.length).fill(false),
+            data: { kind: 'time', values: zoned, zones: zoned.map(() => zone) },
+          },
+        ]),
+      );
+      expect(tz.columns[0]).toEqual(zoned.map((m) => `${local(m + BigInt(minutes) * 60_000_000n)}${zone}`));
+    }
+  });
+
+  it('DECIMAL128 unscaled values around 2^53, 2^63 and 10^38 at many scales', () => {
+    const unscaled = [
+      ...nearZero,
+      -99n,
+      -100n,
+      -101n,
+      99n,
+      100n,
+      101n,
+      ...[SAFE, -SAFE, 2n ** 63n, -(2n ** 63n), 2n ** 64n, -(2n ** 64n)].flatMap(around),
+      10n ** 38n - 1n,
+      -(10n ** 38n) + 1n,
+    ];
+    for (const scale of [0, 1, 2, 3, 9, 10, 15, 16, 18, 38]) {
+      const decoded = decodeChunk(
+        encodeChunk(unscaled.length, [
+          {
+            type: VectorType.DECIMAL128,
+            nulls: new Array<boolean>(unscaled.length).fill(false),
+            data: { kind: 'decimal128', values: unscaled.map(toBytes), scale },
+          },
+        ]),
+      );
+      expect(decoded.columns[0]).toEqual(unscaled.map((u) => decimal(u, scale)));
+    }
+  });
+});

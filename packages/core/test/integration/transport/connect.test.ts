@@ -104,7 +104,9 @@ describe('connectSocket', () => {
       connectSocket({
         host: '127.0.0.1',
         port: server.port,
-        connectTimeoutMs: 50,
+        // Long enough that a loaded machine still finishes the loopback TCP connect first: the
+        // deadline must fall in the handshake phase (at 50 ms it once fell in the TCP phase).
+        connectTimeoutMs: 1_000,
         handshake: async (socket, signal) => {
           socket.write(Buffer.from('080000000100000002000000', 'hex'));
           await readFrame(socket, hello, signal);

@@ -22,7 +22,8 @@ export class ThriftBinaryReader {
   listElementType = 0;
   /** The input (read-only by convention). */
   readonly bytes: Uint8Array;
-  private readonly view: DataView;
+  /** A DataView over {@link bytes}, for callers that read located lists straight from the input. */
+  readonly view: DataView;
   private depth = 0;
 
   constructor(bytes: Uint8Array, offset = 0) {
@@ -96,20 +97,6 @@ export class ThriftBinaryReader {
     if (length < 0) throw this.error(`negative string length ${length}`);
     const at = this.advance(length, 'string');
     return length === 0 ? '' : UTF8.decode(this.bytes.subarray(at, at + length));
-  }
-
-  /** Steps over a length-prefixed string; returns null (handy for null rows). */
-  skipString(): null {
-    const length = this.readI32();
-    if (length < 0) throw this.error(`negative string length ${length}`);
-    this.advance(length, 'string');
-    return null;
-  }
-
-  /** Steps over an i64; returns null (handy for null rows). */
-  skipI64(): null {
-    this.advance(8, 'i64');
-    return null;
   }
 
   /** Reads a field header: returns its wire type (0 = STOP) and sets {@link fieldId}. */

@@ -16,9 +16,11 @@ import { accessDenied, type Sessions } from './sessions.js';
 type RequestOf<M extends E6DataMethod> = RpcTable[M] extends Rpc<infer Request, unknown> ? Request : never;
 type ResponseOf<M extends E6DataMethod> = RpcTable[M] extends Rpc<unknown, infer Response> ? Response : never;
 
-/** The headers a handler looks at. */
+/** What a handler knows of the call besides its request. */
 export interface CallHeaders {
   readonly plannerip: string | undefined;
+  /** Aborts when the client abandons the call (its stream closes unanswered) or its deadline passes. */
+  readonly signal: AbortSignal;
 }
 
 /** What the handlers share with the server. */
@@ -89,11 +91,35 @@ function executed(query: Query): NonNullable<Query['result']> {
   return query.result;
 }
 
-async function execute(state: HandlerState, query: Query): Promise<void> {
+/**
+ * A running statement is aborted when its execute call ends unanswered (client cancel, reset,
+ * passed deadline); the query stays, failed, and its id is recorded as cancelled.
+ */
+function abortWithCall(state: HandlerState, query: Query, call: AbortSignal): () => void {
+  const onAbort = (): void => {
+    if (query.state !== 'running' || query.controller.signal.aborted) return;
+    state.cancelled(query.id);
+    query.controller.abort(call.reason);
+  };
+  if (call.aborted) onAbort();
+  else call.addEventListener('abort', onAbort, { once: true });
+  return () => call.removeEventListener('abort', onAbort);
+}
+
+async function execute(state: HandlerState, query: Query, call: AbortSignal): Promise<void> {
   if (query.state !== 'prepared') {
     throw new GrpcFailure(GrpcStatus.FAILED_PRECONDITION, `Query already executed: ${query.id}`);
   }
   query.state = 'running';
+  const stopWatching = abortWithCall(state, query, call);
+  try {
+    await run(state, query);
+  } finally {
+    stopWatching();
+  }
+}
+
+async function run(state: HandlerState, query: Query): Promise<void> {
   const engine = await state.engine();
   try {
     const result = await engine.execute(query.sql, { schema: query.schema, signal: query.controller.signal });
@@ -168,12 +194,12 @@ export const HANDLERS: { readonly [M in E6DataMethod]: Handler<M> } = {
   prepareStatementV2: (state, request) => prepare(state, request),
   executeStatement: async (state, request, headers) => {
     const query = queryOf(state, request, headers);
-    await execute(state, query);
+    await execute(state, query, headers.signal);
     return reply(state, query.sessionId);
   },
   executeStatementV2: async (state, request, headers) => {
     const query = queryOf(state, request, headers);
-    await execute(state, query);
+    await execute(state, query, headers.signal);
     return reply(state, query.sessionId);
   },
   getResultMetadata: (state, request, headers) => {

@@ -32,9 +32,13 @@ export class Sessions {
   readonly #ttlMs: number;
   readonly #sessions = new Map<string, Session>();
 
-  constructor(users: readonly E6DataTestUser[], ttlMs: number | undefined) {
+  readonly #now: () => number;
+
+  /** `now` is the clock of the TTL (milliseconds); tests pass their own to expire without waiting. */
+  constructor(users: readonly E6DataTestUser[], ttlMs: number | undefined, now: () => number = Date.now) {
     this.#users = users;
     this.#ttlMs = ttlMs ?? Number.POSITIVE_INFINITY;
+    this.#now = now;
   }
 
   /** @throws GrpcFailure INTERNAL `Access denied: invalid credentials`. */
@@ -47,14 +51,14 @@ export class Sessions {
   /** A new session for a checked user. */
   open(user: string): string {
     const id = randomUUID();
-    this.#sessions.set(id, { user, lastUsed: Date.now() });
+    this.#sessions.set(id, { user, lastUsed: this.#now() });
     return id;
   }
 
   /** @throws GrpcFailure INTERNAL `Access denied: session expired or unknown`. */
   use(id: string): void {
     const session = this.#sessions.get(id);
-    const now = Date.now();
+    const now = this.#now();
     if (session === undefined || now - session.lastUsed > this.#ttlMs) {
       this.#sessions.delete(id);
       throw accessDenied('session expired or unknown');

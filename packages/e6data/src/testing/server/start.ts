@@ -21,10 +21,11 @@ import {
   GrpcMessageReader,
 } from '../../protocol/grpc-frame.js';
 import type { TestEngine } from '../engine/test-engine.js';
+import { watchCall } from './call-watch.js';
 import { ClusterState, type E6DataClusterState } from './cluster.js';
 import { type E6DataFault, FaultList } from './faults.js';
 import { GrpcFailure, GrpcStatus, percentEncodeGrpcMessage } from './grpc-status.js';
-import { HANDLERS, type HandlerState } from './handlers.js';
+import { type CallHeaders, HANDLERS, type HandlerState } from './handlers.js';
 import { type E6DataMethod, type KnownMethod, methodAt } from './methods.js';
 import { Queries } from './queries.js';
 import { DEFAULT_E6DATA_TEST_USERS, type E6DataTestUser, Sessions } from './sessions.js';
@@ -40,8 +41,13 @@ export interface E6DataTestServerOptions {
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer } | undefined;
   /** Accounts (e-mail and access token); default `test@example.com` / `test-token`. The first is in the URL. */
   readonly users?: readonly E6DataTestUser[] | undefined;
-  /** A session unused for this long is forgotten; default never. */
+  /** A session unused for this long is forgotten (sliding: every call renews it); default never. */
   readonly sessionTtlMs?: number | undefined;
+  /**
+   * For tests: the clock of `sessionTtlMs`, in milliseconds; default `Date.now`. A test advances
+   * its own clock to expire sessions without waiting.
+   */
+  readonly now?: (() => number) | undefined;
   /**
    * When set, every call's `cluster-name` header must equal it lower-cased, else NOT_FOUND
    * `Cluster not found: <header>`. Also the URL's `cluster-name` (default `test-cluster`).
@@ -90,7 +96,10 @@ export interface E6DataTestServer extends AsyncDisposable {
   callCount(method: E6DataMethod): number;
   /** Prepared queries not yet cleared or cancelled. */
   readonly openQueries: number;
-  /** Ids of queries cancelled by `cancelQuery`, or cleared while running, in order. */
+  /**
+   * Ids of queries cancelled, in order: by `cancelQuery`, by a clear while running, or because
+   * their execute call was abandoned by the client or passed its `grpc-timeout` deadline.
+   */
   readonly cancelledQueryIds: readonly string[];
   /** Open sessions. */
   readonly sessionCount: number;
@@ -193,7 +202,7 @@ export async function startE6DataTestServer(
 ): Promise<E6DataTestServer> {
   checkOptions(options);
   const users = options.users ?? DEFAULT_E6DATA_TEST_USERS;
-  const sessions = new Sessions(users, options.sessionTtlMs);
+  const sessions = new Sessions(users, options.sessionTtlMs, options.now);
   const queries = new Queries();
   const cluster = new ClusterState(options.resumeAfterPolls ?? 2);
   const faults = new FaultList();
@@ -266,6 +275,7 @@ export async function startE6DataTestServer(
     known: KnownMethod,
     request: object,
     headers: IncomingHttpHeaders,
+    signal: AbortSignal,
   ): Promise<void> => {
     const name = known.name;
     const status = faults.take('http-status', (f) => f.method === undefined || f.method === name);
@@ -302,13 +312,9 @@ export async function startE6DataTestServer(
         return;
       }
     }
-    const handler = HANDLERS[name] as (
-      s: HandlerState,
-      r: object,
-      h: { plannerip: string | undefined },
-    ) => unknown;
+    const handler = HANDLERS[name] as (s: HandlerState, r: object, h: CallHeaders) => unknown;
     try {
-      const response = await handler(state, request, { plannerip: header(headers, 'plannerip') });
+      const response = await handler(state, request, { plannerip: header(headers, 'plannerip'), signal });
       sendMessage(stream, known.rpc.response.encode(response).finish());
     } catch (error) {
       if (error instanceof GrpcFailure) sendStatus(stream, error.code, error.message);
@@ -336,7 +342,12 @@ export async function startE6DataTestServer(
     timers.add(timer);
   };
 
-  const onRequest = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, body: Uint8Array): void => {
+  const onRequest = (
+    stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    body: Uint8Array,
+    signal: AbortSignal,
+  ): void => {
     const path = header(headers, ':path') ?? '';
     const known = methodAt(path);
     if (known === undefined) {
@@ -354,7 +365,7 @@ export async function startE6DataTestServer(
     }
     record(known.name, path, headers, request);
     schedule(stream, known.name, () => {
-      void answer(stream, known, request, headers);
+      void answer(stream, known, request, headers, signal);
     });
   };
 
@@ -366,6 +377,9 @@ export async function startE6DataTestServer(
       sendHttpStatus(stream, 415);
       return;
     }
+    const signal = watchCall(stream, header(headers, 'grpc-timeout'), timers, () =>
+      sendStatus(stream, GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded'),
+    );
     const reader = new GrpcMessageReader(maxMessageBytes);
     let failed = false;
     stream.on('data', (chunk: Buffer) => {
@@ -390,7 +404,7 @@ export async function startE6DataTestServer(
         sendStatus(stream, GrpcStatus.INTERNAL, (error as Error).message);
         return;
       }
-      onRequest(stream, headers, body);
+      onRequest(stream, headers, body, signal);
     });
   };
 
