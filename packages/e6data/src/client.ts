@@ -1,10 +1,5 @@
-import {
-  type CallOptions,
-  CallRunner,
-  createEventPublisher,
-  type EventPublisher,
-  type Secret,
-} from '@conn/core';
+import { type CallOptions, createEventPublisher, type EventPublisher, type Secret } from '@conn/core';
+import { TrackedCallRunner } from './calls-in-flight.js';
 import { maskSecrets } from './mask-secrets.js';
 import {
   type E6DataClientOptions,
@@ -22,9 +17,13 @@ import { QueryRunner } from './query/query-runner.js';
 import type { ColumnDescription } from './query/rows.js';
 import { isReadOnlyStatement, normalizeStatement } from './query/statement.js';
 import { SessionManager } from './session/session-manager.js';
+import { strategyLogger } from './session/strategy-log.js';
 import { type Strategy, StrategyState } from './session/strategy-state.js';
 import { channelSetup, channelTarget } from './transport/channel-setup.js';
 import { GrpcChannel } from './transport/grpc-channel.js';
+
+/** How long `close()` lets calls in flight finish by default, ms. */
+const CLOSE_TIMEOUT_MS = 30_000;
 
 /** Options of one query: the call's deadline and signal. */
 export type E6DataQueryOptions = CallOptions;
@@ -68,7 +67,7 @@ export interface E6DataClientStats {
 export class E6DataClient implements AsyncDisposable {
   readonly #options: ResolvedE6DataOptions;
   readonly #events: EventPublisher;
-  readonly #calls: CallRunner;
+  readonly #calls: TrackedCallRunner;
   readonly #channel: GrpcChannel;
   readonly #strategies: StrategyState;
   readonly #sessions: SessionManager;
@@ -88,6 +87,7 @@ export class E6DataClient implements AsyncDisposable {
     this.#channel = new GrpcChannel(channelTarget(resolved.host, resolved.port), credentials, channelOptions);
     this.#strategies = new StrategyState({
       cacheTimeoutMs: resolved.strategyCacheTimeoutMs,
+      log: resolved.strategyLogLevel === undefined ? undefined : strategyLogger(resolved.strategyLogLevel),
       events: this.#events,
       onSwitch: () => this.#sessions.invalidate(),
     });
@@ -115,7 +115,7 @@ export class E6DataClient implements AsyncDisposable {
       values: resolved.values,
       secrets: this.#secrets,
     });
-    this.#calls = new CallRunner({
+    this.#calls = new TrackedCallRunner({
       packageName: 'e6data',
       clientName: 'e6data client',
       isClosed: () => this.#closed,
@@ -326,13 +326,16 @@ export class E6DataClient implements AsyncDisposable {
   }
 
   /**
-   * Ends the session and closes the channel; calls in flight fail. Later calls fail with
-   * `ClientClosedError`. Idempotent.
+   * Stops an authentication in progress at once, lets calls in flight finish for at most
+   * `timeoutMs` (default 30 000), then closes the channel (what is still running fails with
+   * `CONN_CONNECTION_CLOSED`). Later calls fail with `ClientClosedError`. Idempotent.
    */
-  async close(): Promise<void> {
+  async close(options: { readonly timeoutMs?: number } = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // An authentication in progress is a handshake: it stops at once. Requests get their grace.
     this.#sessions.clear();
+    await this.#calls.settled(options.timeoutMs ?? CLOSE_TIMEOUT_MS);
     this.#channel.close();
   }
 

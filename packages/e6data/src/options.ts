@@ -13,6 +13,7 @@ import {
 import type { BindOptions } from './params/param-types.js';
 import type { ValueOptions } from './protocol/value-options.js';
 import type { RowMode } from './query/rows.js';
+import { STRATEGY_LOG_LEVELS, type StrategyLogLevel } from './session/strategy-log.js';
 
 /** TLS settings: certificates are verified against `ca` (or the system roots). */
 export interface E6DataTlsOptions {
@@ -62,6 +63,11 @@ export interface E6DataClientOptions extends ValueOptions {
   readonly resumePollIntervalMs?: number | undefined;
   /** How long a detected strategy is trusted before it is detected again, ms. Default 300 000. */
   readonly strategyCacheTimeoutMs?: number | undefined;
+  /**
+   * Writes blue-green events (detection, announcement, switch, refusal) to `console` at this level
+   * and above; unset, nothing is logged (the `conn:e6data:strategy:*` channels always carry them).
+   */
+  readonly strategyLogLevel?: StrategyLogLevel | undefined;
   /** Tries of a call refused for its strategy, session or a suspended cluster. Default 5. */
   readonly maxRetryAttempts?: number | undefined;
   /** Rows as objects (default) or arrays. */
@@ -93,6 +99,7 @@ export interface ResolvedE6DataOptions {
   readonly autoResumeTimeoutMs: number;
   readonly resumePollIntervalMs: number;
   readonly strategyCacheTimeoutMs: number;
+  readonly strategyLogLevel: StrategyLogLevel | undefined;
   readonly maxRetryAttempts: number;
   readonly rowMode: RowMode;
   readonly params: BindOptions;
@@ -117,10 +124,11 @@ const DEFAULT_GRPC_OPTIONS: Readonly<Record<string, number>> = {
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.max_receive_message_length': -1,
   'grpc.max_send_message_length': 300 * 1024 * 1024,
-  // HTTP/2 flow control: with Node's 64 KiB window the server stops after 64 KiB of the next batch
-  // until the client's event loop, busy decoding the current one, acknowledges it. Measured on
-  // loopback: a 1,000,000-row stream spent half its time waiting with the default window.
-  'grpc-node.flow_control_window': 16 * 1024 * 1024,
+  // HTTP/2 flow control: with Node's 64 KiB window the server pauses after 64 KiB of a batch until
+  // the client, busy decoding the previous one, acknowledges it. A 1,000,000-row stream on
+  // loopback took 1.89 s with 64 KiB and 1.75 s with 16 MiB (medians of 8). 8 MiB holds a few large
+  // batches and stays below Node's 10 MB session memory limit, past which it refuses new streams.
+  'grpc-node.flow_control_window': 8 * 1024 * 1024,
 };
 
 /** Checks every option and applies the defaults. @throws ConfigError naming the bad option. */
@@ -160,6 +168,10 @@ export function resolveOptions(options: E6DataClientOptions): ResolvedE6DataOpti
       allowZero: false,
     }),
     strategyCacheTimeoutMs: durationOption(options.strategyCacheTimeoutMs, 'strategyCacheTimeoutMs', 300_000),
+    strategyLogLevel:
+      options.strategyLogLevel === undefined
+        ? undefined
+        : oneOfOption(options.strategyLogLevel, 'strategyLogLevel', STRATEGY_LOG_LEVELS, 'INFO'),
     maxRetryAttempts: integerOption(options.maxRetryAttempts, 'maxRetryAttempts', 5, 1, 100),
     rowMode: oneOfOption(options.rowMode, 'rowMode', ['object', 'array'], 'object'),
     params: {
@@ -264,9 +276,10 @@ export interface FromEnvOptions {
 
 /**
  * Options from the environment: `E6DATA_HOST`, `E6DATA_PORT`, `E6DATA_USERNAME`, `E6DATA_PASSWORD`,
- * `E6DATA_DATABASE`, `E6DATA_CATALOG`, `E6DATA_CLUSTER_NAME`, `E6DATA_SECURE`, and the two the
- * connector documents but never reads: `E6DATA_STRATEGY_CACHE_TIMEOUT` (seconds) and
- * `E6DATA_MAX_RETRY_ATTEMPTS`. Unset variables leave the defaults.
+ * `E6DATA_DATABASE`, `E6DATA_CATALOG`, `E6DATA_CLUSTER_NAME`, `E6DATA_SECURE`, and the three the
+ * connector documents but never reads: `E6DATA_STRATEGY_CACHE_TIMEOUT` (seconds),
+ * `E6DATA_MAX_RETRY_ATTEMPTS` and `E6DATA_STRATEGY_LOG_LEVEL` (DEBUG, INFO, WARNING, ERROR).
+ * Unset variables leave the defaults.
  * @throws ConfigError naming every bad variable.
  */
 export function optionsFromEnv(
@@ -292,6 +305,12 @@ export function optionsFromEnv(
   const secure = secureText === undefined ? undefined : BOOLEAN_TEXT[secureText.toLowerCase()];
   if (secureText !== undefined && secure === undefined)
     problems.push(`${prefix}E6DATA_SECURE must be true or false`);
+  const levelText = text('E6DATA_STRATEGY_LOG_LEVEL')?.toUpperCase();
+  // Python's level names; WARN is its alias of WARNING.
+  const logLevel = levelText === 'WARN' ? 'WARNING' : (levelText as StrategyLogLevel | undefined);
+  if (logLevel !== undefined && !STRATEGY_LOG_LEVELS.includes(logLevel)) {
+    problems.push(`${prefix}E6DATA_STRATEGY_LOG_LEVEL must be one of ${STRATEGY_LOG_LEVELS.join(', ')}`);
+  }
   const options: E6DataClientOptions = {
     host: text('E6DATA_HOST'),
     port: number('E6DATA_PORT'),
@@ -303,6 +322,7 @@ export function optionsFromEnv(
     secure,
     strategyCacheTimeoutMs: number('E6DATA_STRATEGY_CACHE_TIMEOUT', 1000),
     maxRetryAttempts: number('E6DATA_MAX_RETRY_ATTEMPTS'),
+    strategyLogLevel: logLevel,
   };
   if (problems.length > 0) {
     throw new ConfigError(`bad environment: ${problems.join('; ')}`, { field: 'env' });

@@ -38,6 +38,10 @@ export interface QueryRunnerOptions {
   readonly secrets: readonly (Secret | undefined)[];
 }
 
+/** A clean-up call that belongs to no caller's call: its own gRPC deadline bounds it. */
+const NEVER_CANCELLED: CancelSource = { reason: undefined, onCancel: () => {}, offCancel: () => {} };
+const FORGET_DEADLINE_MS = 10_000;
+
 /** Short pause before running a refused query again: lets a switching deployment settle. */
 const RETRY_PAUSE_MS = 200;
 
@@ -95,7 +99,12 @@ export class QueryRunner {
         const metadata = decodeResultMetadata(metadataAnswer.resultMetaData ?? new Uint8Array(0));
         return { ...scope, metadata };
       } catch (error) {
-        if (prepared !== undefined) this.#planners.delete(prepared.queryId);
+        if (prepared !== undefined) {
+          this.#planners.delete(prepared.queryId);
+          // The server keeps a query whose execute failed or was abandoned: it is cleared (and
+          // cancelled if still running), without holding up the caller's error.
+          this.#forget({ engineIP: prepared.engineIP, session, queryId: prepared.queryId });
+        }
         const failure = failureOf(error);
         const replayable = !executed || readOnly;
         if (attempt >= maxRetryAttempts || !replayable) throw error;
@@ -127,6 +136,21 @@ export class QueryRunner {
   async clear(query: OpenQuery, call: CallContext): Promise<void> {
     this.#planners.delete(query.queryId);
     await this.#call(RPC.clearOrCancelQuery, this.#queryRequest(query), query, call);
+  }
+
+  /** `clearOrCancelQuery` on the side, bounded by its own deadline; a failure is dropped. */
+  #forget(query: {
+    readonly engineIP: string;
+    readonly session: E6DataSession;
+    readonly queryId: string;
+  }): void {
+    this.#call(
+      RPC.clearOrCancelQuery,
+      this.#queryRequest(query),
+      query,
+      NEVER_CANCELLED,
+      FORGET_DEADLINE_MS,
+    ).catch(() => {});
   }
 
   /** `cancelQuery` for a query of this client, or any query id of the session. */

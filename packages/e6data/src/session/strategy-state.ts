@@ -1,5 +1,11 @@
 import type { EventPublisher } from '@conn/core';
 
+/** Writes one strategy event to a log. */
+export type StrategyLog = (
+  event: string,
+  detail: { from?: string | undefined; to?: string | undefined; reason: string },
+) => void;
+
 /** The two deployments of a blue-green cluster. */
 export type Strategy = 'blue' | 'green';
 
@@ -24,6 +30,7 @@ export function parseStrategy(value: string | null | undefined): Strategy | unde
 export class StrategyState {
   readonly #cacheTimeoutMs: number;
   readonly #events: EventPublisher | undefined;
+  readonly #log: StrategyLog | undefined;
   readonly #now: () => number;
   readonly #onSwitch: () => void;
   #active: Strategy | undefined;
@@ -36,10 +43,13 @@ export class StrategyState {
     readonly events: EventPublisher | undefined;
     /** Called when an announced switch is applied: the session of the old strategy must go. */
     readonly onSwitch: () => void;
+    /** Also writes each event to a log (`strategyLogLevel`). */
+    readonly log?: StrategyLog | undefined;
     readonly now?: () => number;
   }) {
     this.#cacheTimeoutMs = options.cacheTimeoutMs;
     this.#events = options.events;
+    this.#log = options.log;
     this.#onSwitch = options.onSwitch;
     this.#now = options.now ?? Date.now;
   }
@@ -110,5 +120,6 @@ export class StrategyState {
 
   #publish(event: string, from: Strategy | undefined, to: Strategy | undefined, reason: string): void {
     this.#events?.publish(event, () => ({ from, to, reason }));
+    this.#log?.(event, { from, to, reason });
   }
 }

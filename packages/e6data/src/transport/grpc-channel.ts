@@ -1,10 +1,12 @@
-import { type CancelSource, ProtocolError, type Secret } from '@conn/core';
+import { type CancelSource, ConnectionError, ProtocolError, type Secret } from '@conn/core';
 import {
   type ChannelCredentials,
   type ChannelOptions,
   Client,
+  type ClientUnaryCall,
   Metadata,
   type ServiceError,
+  status,
 } from '@grpc/grpc-js';
 import type { Rpc } from '../protocol/messages.js';
 import { errorFromGrpc } from './grpc-error.js';
@@ -40,6 +42,9 @@ const identity = (bytes: Buffer): Buffer => bytes;
  */
 export class GrpcChannel {
   readonly #client: Client;
+  /** Calls in flight: grpc-js's close() lets them run on, ours cancels them. */
+  readonly #active = new Set<ClientUnaryCall>();
+  #closed = false;
 
   constructor(target: string, credentials: ChannelCredentials, options: ChannelOptions) {
     this.#client = new Client(target, credentials, options);
@@ -71,6 +76,19 @@ export class GrpcChannel {
         callOptions,
         (error: ServiceError | null, bytes?: Buffer) => {
           cancel?.offCancel(onCancel);
+          this.#active.delete(grpcCall);
+          if (error !== null && this.#closed && error.code === status.CANCELLED) {
+            reject(
+              new ConnectionError(
+                `e6data ${rpc.method}: the client was closed while the call was in flight`,
+                {
+                  code: 'CONN_CONNECTION_CLOSED',
+                  details: { method: rpc.method, written: true },
+                },
+              ),
+            );
+            return;
+          }
           if (error !== null) {
             reject(errorFromGrpc(error, { method: rpc.method, secrets: options.secrets, cancel }));
             return;
@@ -88,12 +106,16 @@ export class GrpcChannel {
           }
         },
       );
+      this.#active.add(grpcCall);
       cancel?.onCancel(onCancel);
     });
   }
 
-  /** Closes the channel; calls in flight fail with CANCELLED. */
+  /** Closes the channel and cancels the calls still in flight (they fail with `CONN_CONNECTION_CLOSED`). */
   close(): void {
+    this.#closed = true;
+    for (const call of this.#active) call.cancel();
+    this.#active.clear();
     this.#client.close();
   }
 }

@@ -72,6 +72,13 @@ export function errorFromGrpc(failure: GrpcFailure, call: FailedCall): ConnError
         details: { ...details, written },
       });
     }
+    case 'stream-reset':
+      // The request left: what it did on the server is unknown, so nothing re-sends it.
+      return new ConnectionError(`${said} (the stream was reset)`, {
+        code: 'CONN_CONNECTION_CLOSED',
+        retryable: false,
+        details: { ...details, written: true },
+      });
     case 'deadline':
       return new TimeoutError(said, { code: 'CONN_E6DATA_RPC_DEADLINE', details });
     case 'cancelled':

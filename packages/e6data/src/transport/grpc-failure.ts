@@ -22,6 +22,8 @@ export type GrpcFailureKind =
   | 'deadline'
   /** The server could not be reached, or the connection broke (UNAVAILABLE, not 503). */
   | 'unavailable'
+  /** The call's HTTP/2 stream was reset, or its connection dropped, after the request left. */
+  | 'stream-reset'
   /** RESOURCE_EXHAUSTED: a message over a size limit. */
   | 'too-large'
   /** INTERNAL and INVALID_ARGUMENT that are not about access: the engine's own error. */
@@ -32,6 +34,8 @@ export type GrpcFailureKind =
 const HTTP_456 = /\bstatus(?: code)?:? 456\b/i;
 const HTTP_503 = /\bstatus(?: code)?:? 503\b/i;
 const ACCESS_DENIED = /access denied/i;
+/** grpc-js's texts for a stream or connection that ended under a call (it reports them as INTERNAL). */
+const STREAM_RESET = /Received RST_STREAM|Connection dropped|stream (?:was )?(?:closed|destroyed)/i;
 
 /** A gRPC failure as grpc-js reports it: the fields this module reads. */
 export type GrpcFailure = Pick<ServiceError, 'code' | 'details'>;
@@ -47,6 +51,7 @@ export function classifyGrpcFailure(failure: GrpcFailure): GrpcFailureKind {
       return HTTP_456.test(details) ? 'wrong-strategy' : 'unavailable';
     case status.INTERNAL:
       if (ACCESS_DENIED.test(details)) return 'access-denied';
+      if (STREAM_RESET.test(details)) return 'stream-reset';
       return HTTP_456.test(details) ? 'wrong-strategy' : 'query-failed';
     case status.UNAUTHENTICATED:
       return 'access-denied';

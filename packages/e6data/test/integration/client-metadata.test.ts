@@ -1,4 +1,4 @@
-import { ClientClosedError } from '@conn/core';
+import { ClientClosedError, ConnError, TimeoutError } from '@conn/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ClientAndServer, rejectionOf, startClientAndServer } from '../support/client-server.js';
 
@@ -91,5 +91,27 @@ describe('E6DataClient: explain, dry run, catalog, ping, connect and close', () 
       expect((error as ClientClosedError).code).toBe('CONN_CLIENT_CLOSED');
     }
     expect(server.calls.length).toBe(callsBefore);
+  });
+
+  it('close() lets a call in flight finish, then closes', async () => {
+    const { client, server } = env;
+    await client.connect();
+    server.fault({ kind: 'delay', method: 'executeStatementV2', ms: 300 });
+    const running = client.query<{ one: number }>('SELECT 1 AS one');
+    await server.waitForCall('executeStatementV2', 1, { signal: AbortSignal.timeout(10_000) });
+    await client.close();
+    expect((await running).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('close({ timeoutMs }) stops waiting for a stalled call, which then fails typed', async () => {
+    const { client, server } = env;
+    await client.connect();
+    server.fault({ kind: 'stall', method: 'executeStatementV2' });
+    const running = client.query('SELECT 1 AS one', undefined, { timeoutMs: 60_000 });
+    await server.waitForCall('executeStatementV2', 1, { signal: AbortSignal.timeout(10_000) });
+    await client.close({ timeoutMs: 50 });
+    const error = await rejectionOf(running);
+    expect(error).toBeInstanceOf(ConnError);
+    expect(error).not.toBeInstanceOf(TimeoutError);
   });
 });

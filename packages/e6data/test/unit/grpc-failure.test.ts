@@ -36,3 +36,14 @@ describe('gRPC failures: one table', () => {
     expect(classifyGrpcFailure({ code: status.NOT_FOUND, details: 'Query not found' })).toBe('server');
   });
 });
+
+describe('a reset stream', () => {
+  it('is the connection, not the engine refusing the statement', () => {
+    expect(
+      classifyGrpcFailure({
+        code: status.INTERNAL,
+        details: 'Received RST_STREAM with code 2 (Internal server error)',
+      }),
+    ).toBe('stream-reset');
+  });
+});

@@ -1,6 +1,7 @@
 import { ConfigError, type Secret } from '@conn/core';
 import { describe, expect, it } from 'vitest';
 import { optionsFromEnv, optionsFromUrl, resolveOptions } from '../../src/options.js';
+import { strategyLogger } from '../../src/session/strategy-log.js';
 
 describe('e6data options', () => {
   it('verifies TLS by default, on port 443; plaintext only when asked, on the connector port 80', () => {
@@ -80,5 +81,35 @@ describe('e6data options', () => {
     expect(() => optionsFromEnv({ E6DATA_MAX_RETRY_ATTEMPTS: 'many', E6DATA_SECURE: 'perhaps' })).toThrow(
       /(?=.*E6DATA_MAX_RETRY_ATTEMPTS)(?=.*E6DATA_SECURE)/,
     );
+  });
+});
+
+describe('E6DATA_STRATEGY_LOG_LEVEL', () => {
+  it('is read, WARN accepted as WARNING, anything else refused', () => {
+    expect(resolveOptions(optionsFromEnv({ E6DATA_STRATEGY_LOG_LEVEL: 'info' })).strategyLogLevel).toBe(
+      'INFO',
+    );
+    expect(resolveOptions(optionsFromEnv({ E6DATA_STRATEGY_LOG_LEVEL: 'warn' })).strategyLogLevel).toBe(
+      'WARNING',
+    );
+    expect(resolveOptions(optionsFromEnv({})).strategyLogLevel).toBeUndefined();
+    expect(() => optionsFromEnv({ E6DATA_STRATEGY_LOG_LEVEL: 'LOUD' })).toThrow(/E6DATA_STRATEGY_LOG_LEVEL/);
+  });
+
+  it('logs the events at the level and above, naming only the strategies', () => {
+    const lines: string[] = [];
+    const sink = {
+      debug: (line: string) => lines.push(`debug ${line}`),
+      info: (line: string) => lines.push(`info ${line}`),
+      warn: (line: string) => lines.push(`warn ${line}`),
+      error: (line: string) => lines.push(`error ${line}`),
+    };
+    const warnings = strategyLogger('WARNING', sink);
+    warnings('strategy:switch', { from: 'blue', to: 'green', reason: 'query-boundary' });
+    warnings('strategy:refused', { from: 'blue', reason: 'http-456' });
+    expect(lines).toEqual(['warn @conn/e6data strategy:refused: blue -> none (http-456)']);
+    const everything = strategyLogger('DEBUG', sink);
+    everything('strategy:switch', { from: 'blue', to: 'green', reason: 'query-boundary' });
+    expect(lines.at(-1)).toBe('info @conn/e6data strategy:switch: blue -> green (query-boundary)');
   });
 });
