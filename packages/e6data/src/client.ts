@@ -158,7 +158,7 @@ export class E6DataClient implements AsyncDisposable {
   connect(options?: CallOptions): Promise<void> {
     return this.#calls.run({ operation: 'connect' }, options, async (call) => {
       call.target = this.#target();
-      await this.#sessions.get({ signal: call.signal });
+      await this.#sessions.get(call);
     });
   }
 

@@ -2,6 +2,7 @@ import {
   type CallContext,
   type CallOptions,
   type CallRunner,
+  ConfigError,
   ConnError,
   type EventPublisher,
 } from '@conn/core';
@@ -106,8 +107,18 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     });
   }
 
-  /** Up to `size` next rows (fewer at the end; none after it). */
+  /**
+   * Up to `size` next rows (fewer at the end; none after it).
+   * @throws ConfigError when `size` is not a non-negative integer.
+   */
   fetchMany(size: number, options?: CallOptions): Promise<Row[]> {
+    if (!Number.isSafeInteger(size) || size < 0) {
+      return Promise.reject(
+        new ConfigError(`fetchMany size must be a non-negative integer, got ${String(size)}`, {
+          field: 'size',
+        }),
+      );
+    }
     return this.#run('fetch', options, async (call) => {
       const rows: Row[] = [];
       while (rows.length < size) {
@@ -158,6 +169,8 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     const open = this.#open ?? this.#prepared;
     if (open === undefined || this.#closed) return this.close();
     this.#closed = true;
+    this.#ahead?.stop.abort();
+    this.#ahead = undefined;
     try {
       await this.#host.calls.run({ operation: 'cancel' }, options ?? this.#options, (call) =>
         this.#host.runner.cancel(open, call),

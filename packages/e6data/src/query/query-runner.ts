@@ -77,7 +77,7 @@ export class QueryRunner {
   ): Promise<OpenQuery> {
     const { sessions, maxRetryAttempts } = this.#options;
     for (let attempt = 1; ; attempt++) {
-      const session = await sessions.get({ signal: call.signal });
+      const session = await sessions.get(call);
       let executed = false;
       let prepared: { readonly queryId: string; readonly engineIP: string } | undefined;
       try {
@@ -155,7 +155,7 @@ export class QueryRunner {
 
   /** `cancelQuery` for a query of this client, or any query id of the session. */
   async cancel(query: Pick<OpenQuery, 'queryId' | 'engineIP'>, call: CallContext): Promise<void> {
-    const session = await this.#options.sessions.get({ signal: call.signal });
+    const session = await this.#options.sessions.get(call);
     const engineIP = query.engineIP === '' ? (this.#planners.get(query.queryId) ?? '') : query.engineIP;
     const scope = { queryId: query.queryId, engineIP, session };
     await this.#call(RPC.cancelQuery, this.#queryRequest(scope), scope, call);
@@ -183,7 +183,7 @@ export class QueryRunner {
   ): Promise<Response> {
     const { sessions, strategies } = this.#options;
     for (let attempt = 1; ; attempt++) {
-      const session = await sessions.get({ signal: call.signal });
+      const session = await sessions.get(call);
       try {
         return await this.#call(rpc, request(session), { session, engineIP: '' }, call);
       } catch (error) {

@@ -1,4 +1,4 @@
-import { type CallOptions, type ConnError, isConnError, type Secret, SessionCache } from '@conn/core';
+import { type ConnError, isConnError, type Secret, SessionCache } from '@conn/core';
 import { E6DataAuthenticationError, E6DataStrategyError } from '../errors.js';
 import { RPC } from '../protocol/messages.js';
 import type { GrpcChannel } from '../transport/grpc-channel.js';
@@ -57,10 +57,13 @@ export class SessionManager {
     return this.#authentications;
   }
 
-  /** The session, authenticating first when there is none. */
-  get(options: CallOptions): Promise<E6DataSession> {
+  /**
+   * The session, authenticating first when there is none, bounded by the call's signal (asked
+   * for only then: a call's signal costs an AbortController).
+   */
+  get(call: { readonly signal: AbortSignal | undefined }): Promise<E6DataSession> {
     const current = this.#cache.peek();
-    return current === undefined ? this.#cache.get(options) : Promise.resolve(current);
+    return current === undefined ? this.#cache.get({ signal: call.signal }) : Promise.resolve(current);
   }
 
   /** The server refused `session` (access denied): the next `get` authenticates again. */

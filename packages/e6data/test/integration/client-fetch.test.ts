@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ClientAndServer, startClientAndServer } from '../support/client-server.js';
+import { type ClientAndServer, rejectionOf, startClientAndServer } from '../support/client-server.js';
 
 let env: ClientAndServer | undefined;
 
@@ -126,5 +126,18 @@ describe('E6DataCursor: streaming', () => {
     expect(samples).toHaveLength(50);
     // All rows held at once would be hundreds of MB of objects; streaming stays near the baseline.
     expect(peak).toBeLessThan(200 * 1024 * 1024);
+  });
+});
+
+describe('E6DataCursor: arguments', () => {
+  it('fetchMany refuses a size that is not a non-negative integer, before any call', async () => {
+    env = await startClientAndServer();
+    const before = env.server.calls.length;
+    await using cursor = env.client.cursor('SELECT 1 AS one');
+    for (const size of [-1, 2.5, Number.NaN]) {
+      const error = await rejectionOf(cursor.fetchMany(size));
+      expect((error as { code?: string }).code, String(size)).toBe('CONN_CONFIG');
+    }
+    expect(env.server.calls.length).toBe(before);
   });
 });
