@@ -259,7 +259,13 @@ export class E6DataClient implements AsyncDisposable {
 
   /** Checks `sql` without running it; resolves with the engine's verdict (JSON text). */
   dryRun(sql: string, params?: SqlParams, options?: CallOptions): Promise<string> {
-    const statement = normalizeStatement(bindParams(sql, params, this.#bind));
+    let statement: string;
+    try {
+      statement = normalizeStatement(bindParams(sql, params, this.#bind));
+    } catch (error) {
+      // A promise-returning method never throws: a bad parameter is a rejection too.
+      return Promise.reject(error);
+    }
     const catalog = this.#options.catalog;
     return this.#calls.run({ operation: 'dryRun', statement }, options, async (call) => {
       const answer = await this.#runner.sessionCall(

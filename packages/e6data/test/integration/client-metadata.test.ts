@@ -37,6 +37,17 @@ describe('E6DataClient: explain, dry run, catalog, ping, connect and close', () 
     expect(env.server.callCount('executeStatementV2')).toBe(0);
   });
 
+  it('dryRun with a parameter it cannot bind rejects (never throws) and sends nothing', async () => {
+    const before = env.server.calls.length;
+    let pending: Promise<string> | undefined;
+    expect(() => {
+      pending = env.client.dryRun('SELECT ?', [Number.NaN]);
+    }).not.toThrow();
+    const error = await rejectionOf(pending as Promise<string>);
+    expect((error as { code?: string }).code).toBe('CONN_E6DATA_PARAMS');
+    expect(env.server.calls.length).toBe(before);
+  });
+
   it('lists schemas, tables and columns with their engine types', async () => {
     const { client } = env;
     await client.query('CREATE SCHEMA sales');
