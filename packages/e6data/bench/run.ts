@@ -4,15 +4,19 @@
 // PASS/MISS against the targets; exits 1 only when a section fails.
 import { runBench } from '@conn/bench-kit/run';
 import { startServerProcess } from './server-process.js';
+import { loadShipped } from './shipped-bundle.js';
 import { streamSection } from './stream-section.js';
 import { thriftSection } from './thrift-section.js';
+
+// The driver and decoders as bundled for publishing (bench/shipped.ts says why).
+const code = await loadShipped();
 
 await runBench({
   title: '@conn/e6data bench',
   readyMessage: 'test server (replay engine) ready',
   startServer: startServerProcess,
   sections: [
-    ['streaming', streamSection],
-    ['thrift decoding', () => thriftSection()],
+    ['streaming', (server) => streamSection(server, code)],
+    ['thrift decoding', () => thriftSection(code)],
   ],
 });

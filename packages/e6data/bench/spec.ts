@@ -8,5 +8,5 @@ function positiveInteger(name: string, fallback: number): number {
 export const STREAM: { readonly rows: number; readonly batchRows: number; readonly rounds: number } = {
   rows: 1_000_000,
   batchRows: 10_000,
-  rounds: positiveInteger('CONN_E6DATA_BENCH_ROUNDS', 5),
+  rounds: positiveInteger('CONN_E6DATA_BENCH_ROUNDS', 9),
 } as const;

@@ -7,9 +7,9 @@
 import { figureTable } from '@conn/bench-kit/report';
 import { runRounds } from '@conn/bench-kit/rounds';
 import { medianOfRatios } from '@conn/bench-kit/stats';
-import { E6DataClient } from '../src/index.js';
 import { BareE6DataClient } from './bare-client.js';
 import type { ServerProcess } from './server-process.js';
+import type { ShippedCode } from './shipped-bundle.js';
 import { STREAM } from './spec.js';
 
 const TARGET = 0.7;
@@ -38,8 +38,8 @@ async function measure(run: () => Promise<{ rows: number; peakHeap: number }>): 
   };
 }
 
-export async function streamSection(server: ServerProcess): Promise<void> {
-  await using driver = E6DataClient.fromUrl(server.url, { timeoutMs: 120_000 });
+export async function streamSection(server: ServerProcess, code: ShippedCode): Promise<void> {
+  await using driver = code.E6DataClient.fromUrl(server.url, { timeoutMs: 120_000 });
   const bare = new BareE6DataClient(server.url);
   try {
     table.printHeader(

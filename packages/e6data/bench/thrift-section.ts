@@ -5,9 +5,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { figureTable } from '@conn/bench-kit/report';
 import { runRounds } from '@conn/bench-kit/rounds';
 import { medianOfRatios } from '@conn/bench-kit/stats';
-import { decodeChunkUnformatted } from '../src/protocol/chunk-decoder.js';
-import { decodeChunk, VectorType } from '../src/protocol/results.js';
-import { decimalFromBytes, formatDate, formatDateTime } from '../src/protocol/values/index.js';
+import { VectorType } from '../src/protocol/results.js';
+import type { ShippedCode } from './shipped-bundle.js';
 import { wideChunk } from './wide-chunk.js';
 
 const ROWS = 1_000_000;
@@ -131,10 +130,10 @@ function readPeerVector(protocol: PeerProtocol): PeerVector {
  * §6.4 values decodeChunk gives (through our pure values/ functions, so what differs is only the
  * Thrift reading and the assembly).
  */
-function peerColumn(vector: PeerVector, rows: number, format: boolean): unknown[] {
+function peerColumn(vector: PeerVector, rows: number, format: ShippedCode | undefined): unknown[] {
   const { nulls, values, scale } = vector;
   if (values.length < rows) throw new Error('peer: fewer values than rows');
-  const type = format ? vector.vectorType : -1;
+  const type = format === undefined ? -1 : vector.vectorType;
   for (let r = 0; r < rows; r++) {
     if (nulls[r]) {
       values[r] = null;
@@ -142,13 +141,13 @@ function peerColumn(vector: PeerVector, rows: number, format: boolean): unknown[
     }
     switch (type) {
       case VectorType.DATE:
-        values[r] = formatDate(values[r] as number | bigint);
+        values[r] = format?.formatDate(values[r] as number | bigint);
         break;
       case VectorType.DATETIME:
-        values[r] = formatDateTime(values[r] as number | bigint);
+        values[r] = format?.formatDateTime(values[r] as number | bigint);
         break;
       case VectorType.DECIMAL128:
-        values[r] = decimalFromBytes(values[r] as Buffer, scale);
+        values[r] = format?.decimalFromBytes(values[r] as Buffer, scale);
         break;
       default:
     }
@@ -157,7 +156,10 @@ function peerColumn(vector: PeerVector, rows: number, format: boolean): unknown[
 }
 
 /** Reads a Chunk with the library's protocol into `columns[c][r]`, like decodeChunk. */
-function peerDecode(bytes: Uint8Array, format: boolean): { rowCount: number; columns: unknown[][] } {
+function peerDecode(
+  bytes: Uint8Array,
+  format: ShippedCode | undefined,
+): { rowCount: number; columns: unknown[][] } {
   const protocol = new thrift.TBinaryProtocol(
     new thrift.TFramedTransport(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)),
   );
@@ -181,7 +183,8 @@ function peerDecode(bytes: Uint8Array, format: boolean): { rowCount: number; col
 }
 
 /** Times decodeChunk against the thrift library over the same batches and prints rows/s. */
-export async function thriftSection(): Promise<void> {
+export async function thriftSection(code: ShippedCode): Promise<void> {
+  const { decodeChunk, decodeChunkUnformatted } = code;
   const chunks: Uint8Array[] = [];
   for (let first = 0; first < ROWS; first += CHUNK_ROWS) chunks.push(wideChunk(first, CHUNK_ROWS));
   const megabytes = chunks.reduce((sum, chunk) => sum + chunk.length, 0) / 1e6;
@@ -192,7 +195,7 @@ export async function thriftSection(): Promise<void> {
   // Like for like: both sides must give the same values before their speeds mean anything.
   const sample = chunks[1] as Uint8Array;
   const ours = decodeChunk(sample);
-  const peer = peerDecode(sample, true);
+  const peer = peerDecode(sample, code);
   if (ours.rowCount !== peer.rowCount || !isDeepStrictEqual(ours.columns, peer.columns)) {
     throw new Error('decodeChunk and the thrift peer disagree on the values of a chunk');
   }
@@ -209,7 +212,7 @@ export async function thriftSection(): Promise<void> {
         }),
       thrift: async () =>
         rowsPerSecond(() => {
-          for (const chunk of chunks) peerDecode(chunk, true);
+          for (const chunk of chunks) peerDecode(chunk, code);
         }),
       oursRaw: async () =>
         rowsPerSecond(() => {
@@ -217,7 +220,7 @@ export async function thriftSection(): Promise<void> {
         }),
       thriftRaw: async () =>
         rowsPerSecond(() => {
-          for (const chunk of chunks) peerDecode(chunk, false);
+          for (const chunk of chunks) peerDecode(chunk, undefined);
         }),
     },
     ROUNDS,

@@ -1,6 +1,6 @@
 import { DataKind, type RawData } from './chunk-data.js';
 import {
-  type ListSource,
+  type ListCursor,
   readDateList,
   readDateTimeList,
   readDecimalList,
@@ -24,8 +24,8 @@ import { VectorType, vectorTypeName } from './vector-type.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: false });
 
-/** Builds a whole column from its located list (one call per column, one tight loop per type). */
-type ReadList = (source: ListSource) => unknown[];
+/** Writes the next `count` rows of a located list to `out` (one tight loop per type). */
+type ReadList = (cursor: ListCursor, count: number, out: unknown[]) => void;
 /** Converts the value of a constant struct. */
 type ConvertConstant = (data: RawData, vector: RawVector) => unknown;
 
@@ -38,38 +38,52 @@ interface TypeRule {
 }
 
 /**
- * Builds column `column` (rowCount values) of the vector, per the type rules and options. `raw`
- * (benchmarks only) leaves DATE/DATETIME as epoch microseconds and DECIMAL128 as bytes.
+ * Writes the values of the next `count` rows of one column to `out[0 … count - 1]`; each call goes
+ * on where the last stopped.
  */
-export function decodeColumn(
+export type ColumnSlicer = (count: number, out: unknown[]) => void;
+
+/**
+ * Checks column `column` of the vector (rowCount rows) against the type rules and options, and
+ * returns its reader. Structural faults throw here, before any row is read; a malformed value
+ * (a decimal of 17 bytes, an unknown zone) throws when its slice is read. `raw` (benchmarks only)
+ * leaves DATE/DATETIME as epoch microseconds and DECIMAL128 as bytes.
+ */
+export function openColumn(
   reader: ThriftBinaryReader,
   vector: RawVector,
   rowCount: number,
   column: number,
   options: ValueOptions,
   raw = false,
-): unknown[] {
-  if (vector.vectorType === VectorType.NULL) return new Array<unknown>(rowCount).fill(null);
+): ColumnSlicer {
+  if (vector.vectorType === VectorType.NULL) return filled(null);
   const rule = ruleFor(reader, vector, rowCount, column, options, raw);
   if (vector.nullsAt < 0) throw malformedChunk(`column ${column} has no nullSet`, vector.at);
   return vector.constant
-    ? constantColumn(reader, vector, rowCount, column, rule)
+    ? constantColumn(reader, vector, column, rule)
     : listColumn(reader, vector, rowCount, column, rule);
+}
+
+function filled(value: unknown): ColumnSlicer {
+  // A loop, not fill(): fill() never grows `out` past its length.
+  return (count, out) => {
+    for (let r = 0; r < count; r++) out[r] = value;
+  };
 }
 
 function constantColumn(
   reader: ThriftBinaryReader,
   vector: RawVector,
-  rowCount: number,
   column: number,
   rule: TypeRule,
-): unknown[] {
+): ColumnSlicer {
   if (vector.nullCount < 1) throw malformedChunk(`constant column ${column} has an empty nullSet`, vector.at);
-  if (reader.bytes[vector.nullsAt] !== 0) return new Array<unknown>(rowCount).fill(null);
+  if (reader.bytes[vector.nullsAt] !== 0) return filled(null);
   const data = vector.data;
   if (data?.kind !== rule.constantKind) throw wrongKind(vector, column, data);
   if (data.value === undefined) throw malformedChunk(`constant column ${column} has no value`, vector.at);
-  return new Array<unknown>(rowCount).fill(rule.constant(data, vector));
+  return filled(rule.constant(data, vector));
 }
 
 function listColumn(
@@ -78,7 +92,7 @@ function listColumn(
   rowCount: number,
   column: number,
   rule: TypeRule,
-): unknown[] {
+): ColumnSlicer {
   if (vector.nullCount < rowCount) {
     throw malformedChunk(`column ${column} nullSet has ${vector.nullCount} of ${rowCount} rows`, vector.at);
   }
@@ -89,21 +103,23 @@ function listColumn(
     // Data may be left out when every row is null; otherwise it must be the type's list.
     for (let row = 0; row < rowCount; row++)
       if (nulls[nullsAt + row] === 0) throw wrongKind(vector, column, data);
-    return new Array<unknown>(rowCount).fill(null);
+    return filled(null);
   }
   if (data.listCount < rowCount) {
     throw malformedChunk(`column ${column} has ${data.listCount} values for ${rowCount} rows`, vector.at);
   }
   // The first pass (chunk-data.ts) already walked this list within the input, so the loops read
   // without bounds checks.
-  return rule.list({
+  const cursor: ListCursor = {
     bytes: reader.bytes,
     view: reader.view,
     at: data.listAt,
+    row: 0,
     nullsAt,
-    rows: rowCount,
     scale: data.scale,
-  });
+  };
+  const read = rule.list;
+  return (count, out) => read(cursor, count, out);
 }
 
 function wrongKind(vector: RawVector, column: number, data: RawData | undefined): Error {
@@ -173,7 +189,7 @@ function int64Rule(mode: 'auto' | 'bigint' | 'number'): TypeRule {
   return {
     listKind: DataKind.int64,
     constantKind: DataKind.numericConstant,
-    list: (source) => readI64List(source, mode),
+    list: (cursor, count, out) => readI64List(cursor, count, out, mode),
     constant: (data) => convert(data.value as number | bigint),
   };
 }
@@ -230,8 +246,14 @@ const DATETIME: TypeRule = {
   constant: (data) => formatDateTime(data.value as number | bigint),
 };
 
-const RAW_DATE: TypeRule = { ...DATE, list: (source) => readI64List(source, 'auto') };
-const RAW_DATETIME: TypeRule = { ...DATETIME, list: (source) => readI64List(source, 'auto') };
+const RAW_DATE: TypeRule = {
+  ...DATE,
+  list: (cursor, count, out) => readI64List(cursor, count, out, 'auto'),
+};
+const RAW_DATETIME: TypeRule = {
+  ...DATETIME,
+  list: (cursor, count, out) => readI64List(cursor, count, out, 'auto'),
+};
 
 function timestampTzRule(
   reader: ThriftBinaryReader,
@@ -243,13 +265,14 @@ function timestampTzRule(
   return {
     listKind: DataKind.time,
     constantKind: DataKind.timeConstant,
-    list: (source) => {
-      const micros = readI64List(source, 'auto');
-      for (let row = 0; row < source.rows; row++) {
-        const value = micros[row] as number | bigint | null;
-        if (value !== null) micros[row] = formatTimestampTz(value, zones[row], source.at + row * 8);
+    list: (cursor, count, out) => {
+      const first = cursor.row;
+      const at = cursor.at;
+      readI64List(cursor, count, out, 'auto');
+      for (let r = 0; r < count; r++) {
+        const value = out[r] as number | bigint | null;
+        if (value !== null) out[r] = formatTimestampTz(value, zones[first + r], at + r * 8);
       }
-      return micros;
     },
     constant: (constant) => formatTimestampTz(constant.value as number | bigint, constant.zone, vector.at),
   };
@@ -279,7 +302,7 @@ function decimalRule(vector: RawVector, mode: 'string' | ((text: string) => unkn
   return {
     listKind: DataKind.decimal128,
     constantKind: DataKind.numericDecimal128Constant,
-    list: (source) => readDecimalList(source, mode === 'string' ? undefined : mode),
+    list: (cursor, count, out) => readDecimalList(cursor, count, out, mode === 'string' ? undefined : mode),
     constant: (data) => {
       const text = decimalFromBytes(data.value as Uint8Array, data.scale, vector.at) ?? '0';
       return mode === 'string' ? text : mode(text);

@@ -1,63 +1,65 @@
-import type { ListSource } from './chunk-lists.js';
+import type { ListCursor } from './chunk-lists.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: false });
 /** Strings up to this many bytes are built in JS when they are ASCII (cheaper than a decoder call). */
 const SHORT_TEXT = 32;
 
 /** INTEGER values. */
-export function readI32List(source: ListSource): unknown[] {
-  const { bytes, view, nullsAt, rows } = source;
-  const values = new Array<unknown>(rows);
-  let at = source.at;
-  for (let row = 0; row < rows; row++, at += 4)
-    values[row] = bytes[nullsAt + row] === 0 ? view.getInt32(at) : null;
-  return values;
+export function readI32List(cursor: ListCursor, count: number, out: unknown[]): void {
+  const { bytes, view } = cursor;
+  const nulls = cursor.nullsAt + cursor.row;
+  let at = cursor.at;
+  for (let r = 0; r < count; r++, at += 4) out[r] = bytes[nulls + r] === 0 ? view.getInt32(at) : null;
+  cursor.at = at;
+  cursor.row += count;
 }
 
 /** DOUBLE and FLOAT values (FLOAT is a double on the wire too). */
-export function readDoubleList(source: ListSource): unknown[] {
-  const { bytes, view, nullsAt, rows } = source;
-  const values = new Array<unknown>(rows);
-  let at = source.at;
-  for (let row = 0; row < rows; row++, at += 8)
-    values[row] = bytes[nullsAt + row] === 0 ? view.getFloat64(at) : null;
-  return values;
+export function readDoubleList(cursor: ListCursor, count: number, out: unknown[]): void {
+  const { bytes, view } = cursor;
+  const nulls = cursor.nullsAt + cursor.row;
+  let at = cursor.at;
+  for (let r = 0; r < count; r++, at += 8) out[r] = bytes[nulls + r] === 0 ? view.getFloat64(at) : null;
+  cursor.at = at;
+  cursor.row += count;
 }
 
 /** BOOLEAN values (any non-zero byte is true). */
-export function readBoolList(source: ListSource): unknown[] {
-  const { bytes, nullsAt, rows } = source;
-  const values = new Array<unknown>(rows);
-  const at = source.at;
-  for (let row = 0; row < rows; row++)
-    values[row] = bytes[nullsAt + row] === 0 ? bytes[at + row] !== 0 : null;
-  return values;
+export function readBoolList(cursor: ListCursor, count: number, out: unknown[]): void {
+  const { bytes } = cursor;
+  const nulls = cursor.nullsAt + cursor.row;
+  const at = cursor.at;
+  for (let r = 0; r < count; r++) out[r] = bytes[nulls + r] === 0 ? bytes[at + r] !== 0 : null;
+  cursor.at = at + count;
+  cursor.row += count;
 }
 
 /** Text values; invalid UTF-8 becomes U+FFFD as in the reference client. */
-export function readTextList(source: ListSource): unknown[] {
-  const { bytes, view, nullsAt, rows } = source;
-  const values = new Array<unknown>(rows);
-  let at = source.at;
-  for (let row = 0; row < rows; row++) {
+export function readTextList(cursor: ListCursor, count: number, out: unknown[]): void {
+  const { bytes, view } = cursor;
+  const nulls = cursor.nullsAt + cursor.row;
+  let at = cursor.at;
+  for (let r = 0; r < count; r++) {
     const start = at + 4;
     at = start + view.getInt32(at);
-    values[row] = bytes[nullsAt + row] === 0 ? utf8(bytes, start, at) : null;
+    out[r] = bytes[nulls + r] === 0 ? utf8(bytes, start, at) : null;
   }
-  return values;
+  cursor.at = at;
+  cursor.row += count;
 }
 
 /** BINARY values, each a copy: the input buffer belongs to the transport and may be reused. */
-export function readBinaryList(source: ListSource): unknown[] {
-  const { bytes, view, nullsAt, rows } = source;
-  const values = new Array<unknown>(rows);
-  let at = source.at;
-  for (let row = 0; row < rows; row++) {
+export function readBinaryList(cursor: ListCursor, count: number, out: unknown[]): void {
+  const { bytes, view } = cursor;
+  const nulls = cursor.nullsAt + cursor.row;
+  let at = cursor.at;
+  for (let r = 0; r < count; r++) {
     const start = at + 4;
     at = start + view.getInt32(at);
-    values[row] = bytes[nullsAt + row] === 0 ? bytes.slice(start, at) : null;
+    out[r] = bytes[nulls + r] === 0 ? bytes.slice(start, at) : null;
   }
-  return values;
+  cursor.at = at;
+  cursor.row += count;
 }
 
 function utf8(bytes: Uint8Array, start: number, end: number): string {

@@ -1,5 +1,11 @@
 // The pure result codecs (docs/protocols/e6data.md §6).
-export { type DecodedChunk, decodeChunk, MAX_CHUNK_ROWS } from './chunk-decoder.js';
+export {
+  type ChunkSlices,
+  type DecodedChunk,
+  decodeChunk,
+  MAX_CHUNK_ROWS,
+  openChunk,
+} from './chunk-decoder.js';
 export { type EncodableVector, encodeChunk, type VectorData } from './chunk-encoder.js';
 export {
   decodeResultMetadata,

@@ -7,7 +7,7 @@ import {
   sleep,
 } from '@conn/core';
 import { E6DataStrategyError } from '../errors.js';
-import { type DecodedChunk, decodeChunk } from '../protocol/chunk-decoder.js';
+import { type ChunkSlices, openChunk } from '../protocol/chunk-decoder.js';
 import { type ExplainAnalyzeResponse, RPC, type Rpc, type StatusResponse } from '../protocol/messages.js';
 import { decodeResultMetadata, type ResultMetadata } from '../protocol/metadata.js';
 import type { ValueOptions } from '../protocol/value-options.js';
@@ -125,11 +125,14 @@ export class QueryRunner {
     return answer.resultBatch ?? new Uint8Array(0);
   }
 
-  /** A fetched batch's rows, or `undefined` at the end (empty bytes, or a zero-row chunk). */
-  decodeBatch(bytes: Uint8Array): DecodedChunk | undefined {
+  /**
+   * A fetched batch, checked and ready to be decoded a slice at a time, or `undefined` at the end
+   * (empty bytes, or a zero-row chunk).
+   */
+  openBatch(bytes: Uint8Array): ChunkSlices | undefined {
     if (bytes.length === 0) return undefined;
-    const chunk = decodeChunk(bytes, this.#options.values);
-    return chunk.rowCount > 0 ? chunk : undefined;
+    const slices = openChunk(bytes, this.#options.values);
+    return slices.rowCount > 0 ? slices : undefined;
   }
 
   /** `clearOrCancelQuery`: the server forgets the query (cancelling it if it still runs). */

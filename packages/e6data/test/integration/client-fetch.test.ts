@@ -66,6 +66,34 @@ describe('E6DataCursor: fetchOne, fetchMany, fetchAll and iteration share one bu
   });
 });
 
+describe('E6DataCursor: a batch read a slice at a time', () => {
+  it('a 5,000-row batch read by fetchOne, fetchMany, for await and fetchAll gives every row once, in order', async () => {
+    // One batch is decoded ~1,000 rows at a time: these reads start and end inside slices.
+    env = await startClientAndServer({ batchRows: 5_000 });
+    await using cursor = env.client.cursor<{ n: number; label: string }>(
+      "SELECT x AS n, 'row-' || x AS label FROM range(5000) t(x) ORDER BY x",
+    );
+    const seen: { n: number; label: string }[] = [];
+    seen.push((await cursor.fetchOne()) as { n: number; label: string });
+    seen.push(...(await cursor.fetchMany(1_500)));
+    for await (const row of cursor) {
+      seen.push(row);
+      if (row.n === 3_333) break;
+    }
+    expect(seen.map((row) => row.n)).toEqual(Array.from({ length: 3_334 }, (_, n) => n));
+    expect(seen.every((row) => row.label === `row-${row.n}`)).toBe(true);
+    expect(env.server.callCount('getNextResultBatch')).toBeLessThanOrEqual(2);
+  });
+
+  it('fetchAll after a row of a large batch returns the rest of it and the following batches', async () => {
+    env = await startClientAndServer({ batchRows: 4_000 });
+    await using cursor = env.client.cursor<{ n: number }>('SELECT x AS n FROM range(9000) t(x) ORDER BY x');
+    const first = await cursor.fetchOne();
+    const rest = await cursor.fetchAll();
+    expect([first, ...rest].map((row) => row?.n)).toEqual(Array.from({ length: 9_000 }, (_, n) => n));
+  });
+});
+
 describe('E6DataCursor: streaming', () => {
   it('fetches batches on demand while iterating 200,000 rows', async () => {
     env = await startClientAndServer({ batchRows: 8192 });

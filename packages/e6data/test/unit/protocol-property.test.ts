@@ -1,7 +1,13 @@
 import { ProtocolError } from '@conn/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeChunk, type EncodableVector, encodeChunk, VectorType } from '../../src/protocol/results.js';
+import {
+  decodeChunk,
+  type EncodableVector,
+  encodeChunk,
+  openChunk,
+  VectorType,
+} from '../../src/protocol/results.js';
 
 // Reference rules computed independently of the code under test: BigInt only, no shared helpers.
 const DAY = 86_400_000_000n;
@@ -211,6 +217,41 @@ describe('encodeChunk → decodeChunk', () => {
         expect(decoded.columns).toEqual(cases.map(expectedOf));
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('openChunk: a batch read a slice at a time', () => {
+  it('slices of random sizes, into fresh or reused arrays, join to the whole decodeChunk', () => {
+    fc.assert(
+      fc.property(
+        chunkCase,
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 12, maxLength: 12 }),
+        fc.boolean(),
+        ([rows, cases], sizes, reuse) => {
+          const bytes = encodeChunk(
+            rows,
+            cases.map((c) => c.vector),
+          );
+          const slices = openChunk(bytes);
+          const scratch: unknown[][] = [];
+          const joined: unknown[][] = cases.map(() => []);
+          for (const size of sizes) {
+            if (slices.remaining === 0) break;
+            const before = slices.remaining;
+            const slice = slices.next(size, reuse ? scratch : undefined);
+            expect(slice.rowCount).toBe(Math.min(size, before));
+            expect(slices.remaining).toBe(before - slice.rowCount);
+            for (const [c, values] of slice.columns.entries()) {
+              joined[c]?.push(...values.slice(0, slice.rowCount));
+            }
+          }
+          expect(slices.remaining).toBe(0);
+          expect(slices.next(3).rowCount).toBe(0);
+          expect(joined).toEqual(decodeChunk(bytes).columns);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
