@@ -44,7 +44,7 @@ export function insertWorkload(
     client: string,
     rows: number,
     insert: (slice: InsertRecord[]) => Promise<void>,
-    ours?: 'primary',
+    ours?: 'primary' | 'variant',
   ): BenchCase => {
     const slice = records.slice(0, rows);
     return {
@@ -76,19 +76,41 @@ export function insertWorkload(
   };
   const count = (rows: number): string => rows.toLocaleString('en-US');
   const perRow = `pg.Client, one INSERT per row, one transaction (${count(settings.perRowRows)} rows)`;
+  const batch = `@conn/cockroachdb batchInsert (atomic; COPY path; ${count(settings.rows)} rows)`;
+  const copy = `@conn/cockroachdb copyFrom (${count(settings.rows)} rows)`;
+  const before = `pg.Client, multi-row INSERTs of 1,000 rows in one transaction: what batchInsert sent before (${count(settings.rows)} rows)`;
+  const unnest = `pg.Client, one INSERT … SELECT FROM unnest($1, $2, $3) (${count(settings.rows)} rows)`;
   return {
     name: 'batch insert, 3 columns',
     unit: 'rows/s',
     rounds: settings.rounds,
     cases: [
       inserting(
-        `@conn/cockroachdb batchInsert (chunk 1000, atomic; ${count(settings.rows)} rows)`,
+        batch,
         settings.rows,
         async (slice) => {
           const result = await clients.ours.batchInsert(table, slice);
           check(result.rowCount === slice.length, `batchInsert reported ${result.rowCount} rows`);
         },
         'primary',
+      ),
+      inserting(
+        copy,
+        settings.rows,
+        async (slice) => {
+          const result = await clients.ours.copyFrom(table, ['id', 'name', 'n'], slice);
+          check(result.rowCount === slice.length, `copyFrom reported ${result.rowCount} rows`);
+        },
+        'variant',
+      ),
+      inserting(
+        `@conn/cockroachdb batchInsert with returning: ['id'] (unnest path; ${count(settings.rows)} rows)`,
+        settings.rows,
+        async (slice) => {
+          const result = await clients.ours.batchInsert(table, slice, { returning: ['id'] });
+          check(result.rows.length === slice.length, `batchInsert returned ${result.rows.length} rows`);
+        },
+        'variant',
       ),
       inserting(perRow, settings.perRowRows, async (slice) => {
         await clients.pg.query('BEGIN');
@@ -115,22 +137,43 @@ export function insertWorkload(
           await clients.pg.query(`INSERT INTO ${table} (id, name, n) VALUES ${tuples.join(', ')}`, values);
         },
       ),
-      inserting(
-        `pg.Client, one INSERT … SELECT FROM unnest($1, $2, $3) (${count(settings.rows)} rows)`,
-        settings.rows,
-        async (slice) => {
-          await clients.pg.query(
-            `INSERT INTO ${table} (id, name, n) SELECT * FROM unnest($1::int8[], $2::text[], $3::int8[])`,
-            [
-              slice.map((record) => record.id),
-              slice.map((record) => record.name),
-              slice.map((record) => record.n),
-            ],
-          );
-        },
-      ),
+      inserting(before, settings.rows, async (slice) => {
+        await clients.pg.query('BEGIN');
+        for (let first = 0; first < slice.length; first += 1_000) {
+          const values: unknown[] = [];
+          const tuples: string[] = [];
+          for (const record of slice.slice(first, first + 1_000)) {
+            const at = values.length;
+            values.push(record.id, record.name, record.n);
+            tuples.push(`($${at + 1}, $${at + 2}, $${at + 3})`);
+          }
+          await clients.pg.query(`INSERT INTO ${table} (id, name, n) VALUES ${tuples.join(', ')}`, values);
+        }
+        await clients.pg.query('COMMIT');
+      }),
+      inserting(unnest, settings.rows, async (slice) => {
+        await clients.pg.query(
+          `INSERT INTO ${table} (id, name, n) SELECT * FROM unnest($1::int8[], $2::text[], $3::int8[])`,
+          [
+            slice.map((record) => record.id),
+            slice.map((record) => record.name),
+            slice.map((record) => record.n),
+          ],
+        );
+      }),
     ],
-    reference: [perRow],
-    target: { minRatio: 10, text: 'ours ≥ 10 × one INSERT per row' },
+    reference: [unnest],
+    targets: [
+      { minRatio: 1, text: 'batchInsert ≥ 1.0 × one unnest statement', peer: unnest, path: 'COPY' },
+      { minRatio: 2, text: 'batchInsert ≥ 2 × what it sent before', peer: before, path: 'COPY' },
+      { minRatio: 10, text: 'batchInsert ≥ 10 × one INSERT per row', peer: perRow },
+      {
+        minRatio: 3,
+        text: 'copyFrom ≥ 3 × what batchInsert sent before',
+        ours: copy,
+        peer: before,
+        path: 'COPY',
+      },
+    ],
   };
 }

@@ -17,10 +17,18 @@ export interface BenchCase {
   teardown?(): Promise<void>;
 }
 
-/** What ours must reach against the reference peer: ours ÷ peer ≥ `minRatio`. */
+/**
+ * What one case of ours must reach against one peer: ours ÷ peer ≥ `minRatio` (median of the
+ * per-round ratios). Without `ours`, the workload's primary case; without `peer`, the fastest of
+ * the workload's reference peers.
+ */
 export interface Target {
   readonly minRatio: number;
   readonly text: string;
+  readonly ours?: string | undefined;
+  readonly peer?: string | undefined;
+  /** Set when ours reaches it through a path only CockroachDB/PostgreSQL offers (COPY, unnest). */
+  readonly path?: string | undefined;
 }
 
 export interface Workload {
@@ -28,9 +36,9 @@ export interface Workload {
   readonly unit: string;
   readonly rounds: number;
   readonly cases: readonly BenchCase[];
-  /** The peers ours is compared with; the fastest of them (by median) is the reference. */
+  /** The peers ours is compared with in the table; the fastest of them (by median) is the reference. */
   readonly reference: readonly string[];
-  readonly target?: Target | undefined;
+  readonly targets?: readonly Target[] | undefined;
 }
 
 export interface CaseResult {

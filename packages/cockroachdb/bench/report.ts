@@ -1,6 +1,6 @@
 // The Markdown report: one row per case with its median, spread and ratio, then one line per target.
 
-import { type CaseResult, median, type WorkloadResult } from './measure.js';
+import { type CaseResult, median, type Target, type WorkloadResult } from './measure.js';
 
 const rate = (value: number): string => Math.round(value).toLocaleString('en-US');
 const times = (value: number): string => `${value.toFixed(2)}x`;
@@ -10,12 +10,12 @@ export function pairedRatio(a: CaseResult, b: CaseResult): number {
   return median(a.rates.map((value, round) => value / (b.rates[round] ?? Number.NaN)));
 }
 
-/** Ours ÷ the reference peer of one workload, three ways. */
+/** One case of ours against one peer, three ways. */
 export interface Comparison {
   readonly ours: CaseResult;
   readonly peer: CaseResult;
   /**
-   * The median of the per-round ratios: what the target is judged on. Pairing cancels the slow
+   * The median of the per-round ratios: what a target is judged on. Pairing cancels the slow
    * swings of a shared 2-CPU machine (whole minutes 30% slower) that move two medians apart.
    */
   readonly ratio: number;
@@ -23,76 +23,96 @@ export interface Comparison {
   readonly ratioOfMedians: number;
   /** Peer CPU per unit ÷ ours: above 1 means ours spends less client CPU per unit. */
   readonly cpuRatio: number;
-  readonly met: boolean | undefined;
 }
 
-export function compare(result: WorkloadResult): Comparison | undefined {
-  const ours = result.cases.find((entry) => entry.ours === 'primary');
+function primaryOf(result: WorkloadResult): CaseResult | undefined {
+  return result.cases.find((entry) => entry.ours === 'primary');
+}
+
+/** The fastest (by median) of the workload's reference peers. */
+function referenceOf(result: WorkloadResult): CaseResult | undefined {
   const peers = result.cases.filter((entry) => result.workload.reference.includes(entry.client));
-  const peer = peers.reduce<CaseResult | undefined>(
+  return peers.reduce<CaseResult | undefined>(
     (best, entry) => (best === undefined || median(entry.rates) > median(best.rates) ? entry : best),
     undefined,
   );
-  if (ours === undefined || peer === undefined) return undefined;
-  const ratio = pairedRatio(ours, peer);
-  const target = result.workload.target;
+}
+
+function comparison(ours: CaseResult, peer: CaseResult): Comparison {
   return {
     ours,
     peer,
-    ratio,
+    ratio: pairedRatio(ours, peer),
     ratioOfMedians: median(ours.rates) / median(peer.rates),
     cpuRatio: median(peer.cpu) / median(ours.cpu),
-    met: target === undefined ? undefined : ratio >= target.minRatio,
   };
 }
 
-/** workload | client | rate (median) | unit | spread | CPU | ratio vs reference peer | target met? */
+/** The comparison a target names, or undefined when a case it names is missing. */
+export function judge(result: WorkloadResult, target: Target): Comparison | undefined {
+  const byName = (name: string | undefined): CaseResult | undefined =>
+    name === undefined ? undefined : result.cases.find((entry) => entry.client === name);
+  const ours = byName(target.ours) ?? primaryOf(result);
+  const peer = byName(target.peer) ?? referenceOf(result);
+  return ours === undefined || peer === undefined ? undefined : comparison(ours, peer);
+}
+
+/** workload | client | rate (median) | unit | spread | CPU | ratio vs reference peer | targets */
 export function renderTable(results: readonly WorkloadResult[]): string {
   const lines = [
-    '| workload | client | rate (median) | unit | spread (min–max) | client CPU µs/unit | ratio vs reference peer | target met? |',
+    '| workload | client | rate (median) | unit | spread (min–max) | client CPU µs/unit | ratio vs reference peer | targets |',
     '| --- | --- | ---: | --- | --- | ---: | --- | --- |',
   ];
   for (const result of results) {
-    const comparison = compare(result);
-    const target = result.workload.target;
+    const primary = primaryOf(result);
+    const reference = referenceOf(result);
+    const targets = result.workload.targets ?? [];
     for (const entry of result.cases) {
       let ratio = '';
-      let verdict = '';
-      if (comparison !== undefined) {
-        if (entry === comparison.ours) {
-          ratio = `${times(comparison.ratio)} (ours ÷ ${comparison.peer.client})`;
-          if (target !== undefined) verdict = `${comparison.met ? 'yes' : '**NO**'} (${target.text})`;
-          else verdict = 'no target';
-        } else if (entry.ours === 'variant') {
-          ratio = `${times(pairedRatio(entry, comparison.peer))} (this ÷ ${comparison.peer.client})`;
-        } else {
-          ratio = `${times(pairedRatio(comparison.ours, entry))} (ours ÷ this)`;
-          if (entry === comparison.peer) verdict = 'reference peer';
-        }
+      if (primary !== undefined && reference !== undefined) {
+        if (entry === reference) ratio = `${times(pairedRatio(primary, entry))} (ours ÷ this): reference`;
+        else if (entry.ours !== undefined)
+          ratio = `${times(pairedRatio(entry, reference))} (this ÷ ${reference.client})`;
+        else ratio = `${times(pairedRatio(primary, entry))} (ours ÷ this)`;
       }
+      const verdicts = targets
+        .map((target) => ({ target, judged: judge(result, target) }))
+        .filter(({ judged }) => judged?.ours === entry)
+        .map(({ target, judged }) => `${verdictOf(target, judged)} ${target.text}`);
       const name = entry.ours === undefined ? entry.client : `**${entry.client}**`;
       const spread = `${rate(Math.min(...entry.rates))}–${rate(Math.max(...entry.rates))}`;
       lines.push(
-        `| ${result.workload.name} | ${name} | ${rate(median(entry.rates))} | ${result.workload.unit} | ${spread} | ${median(entry.cpu).toFixed(2)} | ${ratio} | ${verdict} |`,
+        `| ${result.workload.name} | ${name} | ${rate(median(entry.rates))} | ${result.workload.unit} | ${spread} | ${median(entry.cpu).toFixed(2)} | ${ratio} | ${verdicts.join('; ')} |`,
       );
     }
   }
   return lines.join('\n');
 }
 
-/** One line per workload with a target: the verdict and the other views of the same comparison. */
+function verdictOf(target: Target, judged: Comparison | undefined): string {
+  if (judged === undefined) return '(not measured)';
+  return judged.ratio >= target.minRatio ? 'met:' : '**MISSED**:';
+}
+
+/** One line per target: the verdict and the other views of the same comparison. */
 export function renderTargets(results: readonly WorkloadResult[]): string {
   const lines: string[] = [];
   for (const result of results) {
-    const comparison = compare(result);
-    const target = result.workload.target;
-    if (comparison === undefined || target === undefined) continue;
-    lines.push(
-      `- ${result.workload.name}: ${target.text} → ${comparison.met ? 'met' : 'MISSED'}; ` +
-        `ours ÷ ${comparison.peer.client} = ${times(comparison.ratio)} (median of per-round ratios), ` +
-        `${times(comparison.ratioOfMedians)} (ratio of medians); ` +
-        `client CPU per unit, peer ÷ ours = ${times(comparison.cpuRatio)}`,
-    );
+    for (const target of result.workload.targets ?? []) {
+      const judged = judge(result, target);
+      if (judged === undefined) {
+        lines.push(`- ${result.workload.name}: ${target.text} → not measured (a case it names is missing)`);
+        continue;
+      }
+      const met = judged.ratio >= target.minRatio;
+      const path = target.path === undefined ? '' : ` [CockroachDB/PostgreSQL-specific path: ${target.path}]`;
+      lines.push(
+        `- ${result.workload.name}: ${target.text} → ${met ? 'met' : 'MISSED'}${path}; ` +
+          `${judged.ours.client} ÷ ${judged.peer.client} = ${times(judged.ratio)} (median of per-round ratios), ` +
+          `${times(judged.ratioOfMedians)} (ratio of medians); ` +
+          `client CPU per unit, peer ÷ ours = ${times(judged.cpuRatio)}`,
+      );
+    }
   }
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@
 
 import type pg from 'pg';
 import type postgres from 'postgres';
-import type { CockroachDBClient } from '../src/index.js';
+import type { CockroachDBClient, StreamOptions } from '../src/index.js';
 import { type BenchCase, check, type Workload } from './measure.js';
 
 export interface StreamClients {
@@ -31,11 +31,16 @@ export function streamWorkload(clients: StreamClients, settings: { rows: number;
       },
     };
   };
-  const ours = (batchSize: number) => async (): Promise<number> => {
+  const ours = (options: StreamOptions) => async (): Promise<number> => {
     let sum = 0;
-    for await (const row of clients.ours.stream<{ g: number }>(text, [], { batchSize })) sum += row.g;
+    for await (const row of clients.ours.stream<{ g: number }>(text, [], options)) sum += row.g;
     return sum;
   };
+  const adaptive = '@conn/cockroachdb db.stream (default: adaptive batches)';
+  const batch1000 = '@conn/cockroachdb db.stream (batchSize 1000)';
+  const noPortal = '@conn/cockroachdb db.stream (portal: false)';
+  const cursor1000 = 'postgres.js .cursor(1000)';
+  const forEach = 'postgres.js .forEach()';
   const cursor = (batch: number) => async (): Promise<number> => {
     let sum = 0;
     for await (const batchRows of clients.sql.unsafe(text).cursor(batch))
@@ -47,11 +52,12 @@ export function streamWorkload(clients: StreamClients, settings: { rows: number;
     unit: 'rows/s',
     rounds: settings.rounds,
     cases: [
-      summing('@conn/cockroachdb db.stream (batchSize 1000, default)', ours(1000), 'primary'),
-      summing('@conn/cockroachdb db.stream (batchSize 10000)', ours(10_000), 'variant'),
-      summing('postgres.js .cursor(1000)', cursor(1000)),
+      summing(adaptive, ours({}), 'primary'),
+      summing(batch1000, ours({ batchSize: 1000 }), 'variant'),
+      summing(noPortal, ours({ portal: false }), 'variant'),
+      summing(cursor1000, cursor(1000)),
       summing('postgres.js .cursor(10000)', cursor(10_000)),
-      summing('postgres.js .forEach()', async () => {
+      summing(forEach, async () => {
         let sum = 0;
         await clients.sql.unsafe(text).forEach((row) => {
           sum += row['g'] as number;
@@ -64,6 +70,26 @@ export function streamWorkload(clients: StreamClients, settings: { rows: number;
         return sum;
       }),
     ],
-    reference: ['postgres.js .cursor(1000)'],
+    reference: [cursor1000],
+    targets: [
+      {
+        minRatio: 1,
+        text: 'stream (batchSize 1000) ≥ 1.0 × postgres.js .cursor(1000)',
+        ours: batch1000,
+        peer: cursor1000,
+      },
+      {
+        minRatio: 1,
+        text: 'stream (adaptive) ≥ 1.0 × postgres.js .cursor(1000)',
+        ours: adaptive,
+        peer: cursor1000,
+      },
+      {
+        minRatio: 0.8,
+        text: 'stream (portal: false) ≥ 0.8 × postgres.js .forEach()',
+        ours: noPortal,
+        peer: forEach,
+      },
+    ],
   };
 }

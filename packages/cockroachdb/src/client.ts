@@ -1,7 +1,9 @@
 import {
+  booleanOption,
   type CallContext,
   type CallOptions,
   CallRunner,
+  ConfigError,
   ConnError,
   ConnectionError,
   type EventPublisher,
@@ -12,12 +14,13 @@ import {
 import type pg from 'pg';
 import { Catalog } from './catalog.js';
 import { CANCEL_GRACE_MS, type CockroachConnection, type ServerKind } from './connection.js';
+import type { CopySession } from './copy/session-idle.js';
 import { QueryCanceledError } from './errors.js';
 import { defaultEvents, eventSql } from './events.js';
 import { giveBack, runOnLease } from './lease-use.js';
 import { type CockroachDBOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { InCall, InCallSpec, QueryOptions, StreamOptions } from './query-options.js';
-import { RowStream } from './result-stream.js';
+import { RowStream, type StreamSession } from './result-stream.js';
 import { type RunInTransactionOptions, runInTransaction } from './run-in-transaction.js';
 import {
   type CockroachPoolStats,
@@ -32,6 +35,7 @@ import {
 } from './sql/ddl-statements.js';
 import type { Statement } from './sql/statement.js';
 import { SqlExecutor } from './sql-executor.js';
+import { SocketRowStream } from './stream/socket-row-stream.js';
 import { Transaction, type TransactionHost } from './transaction.js';
 import { beginStatement, type TransactionOptions } from './transaction-options.js';
 import { parseCockroachUrl } from './url.js';
@@ -309,17 +313,34 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
   }
 
   protected override streamStatement<T>(statement: Statement, options: StreamOptions): AsyncIterable<T> {
+    const openSession = async (): Promise<StreamSession> => {
+      if (this.closed) throw this.calls.closedError();
+      const lease = await this.pool.acquire({ signal: options.signal, timeoutMs: options.timeoutMs });
+      return { connection: lease.resource, finish: () => giveBack(lease) };
+    };
+    if (!booleanOption(options.portal, 'portal', true)) {
+      if (options.batchSize !== undefined) {
+        throw new ConfigError('batchSize applies to portal reads; it cannot be set with portal: false', {
+          field: 'batchSize',
+        });
+      }
+      return new SocketRowStream<T>(openSession, statement, options);
+    }
     const batchSize = integerOption(options.batchSize, 'batchSize', this.options.streamBatchSize, 1);
-    return new RowStream<T>(
-      async () => {
-        if (this.closed) throw this.calls.closedError();
-        const lease = await this.pool.acquire({ signal: options.signal, timeoutMs: options.timeoutMs });
-        return { connection: lease.resource, finish: () => giveBack(lease) };
-      },
-      statement,
-      options,
-      batchSize,
-    );
+    return new RowStream<T>(openSession, statement, options, {
+      initial: batchSize,
+      adaptive: options.batchSize === undefined,
+    });
+  }
+
+  protected override async openCopySession(
+    signal: AbortSignal | undefined,
+    call: CallContext | undefined,
+  ): Promise<CopySession> {
+    if (this.closed) throw this.calls.closedError();
+    // A COPY owns the session's wire until it ends: never a session shared with other statements.
+    const lease = await this.pool.acquire(call === undefined ? { signal } : exclusiveFor(call));
+    return { connection: lease.resource, signal, finish: () => giveBack(lease) };
   }
 
   private async exclusive<R>(

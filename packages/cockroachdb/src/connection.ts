@@ -7,7 +7,7 @@ import {
   type Secret,
 } from '@conn/core';
 import pg from 'pg';
-import Cursor from 'pg-cursor';
+import type Cursor from 'pg-cursor';
 import { sendCancelRequest } from './cancel-request.js';
 import { toConnError } from './error-mapping.js';
 import type { ResolvedHost, ResolvedOptions } from './options.js';
@@ -277,18 +277,6 @@ export class CockroachConnection {
     process.nextTick(this.uncork);
   }
 
-  /** Opens a portal and returns a cursor; the caller reads it with {@link readCursor} and closes it. */
-  openCursor(statement: Statement, rowMode?: 'array'): Cursor {
-    // pg refuses portals on a pipelined client; a cursor has the connection to itself.
-    (this.client as unknown as PgInternals).pipeline = false;
-    const cursor = new Cursor(
-      statement.text,
-      statement.values as unknown[],
-      rowMode === 'array' ? { rowMode } : {},
-    );
-    return this.client.query(cursor);
-  }
-
   /** Reads up to `rows` rows from an open cursor, cancelling on abort like {@link query}. */
   async readCursor<T>(cursor: Cursor<T>, rows: number, signal?: AbortSignal): Promise<T[]> {
     if (signal?.aborted) throw abortReason(signal, 'stream');
@@ -366,6 +354,68 @@ export class CockroachConnection {
   destroy(): void {
     this.lost ??= new Error('connection destroyed');
     (this.client as unknown as PgInternals).connection.stream?.destroy();
+  }
+
+  /**
+   * Sends a query object that keeps the session until it ends (a portal read in batches, a result
+   * read with socket backpressure). pg refuses those on a pipelined client, so pipelining stops
+   * until {@link endExclusiveQuery}.
+   */
+  submitExclusiveQuery<S extends pg.Submittable>(query: S): S {
+    (this.client as unknown as PgInternals).pipeline = false;
+    return this.client.query(query);
+  }
+
+  /** Turns pipelining back on once the query of {@link submitExclusiveQuery} is over. */
+  endExclusiveQuery(): void {
+    (this.client as unknown as PgInternals).pipeline = true;
+  }
+
+  /** Stops reading the socket: the server blocks once the kernel buffers are full (backpressure). */
+  pauseReading(): void {
+    this.socketFlow()?.pause();
+  }
+
+  /** Reads the socket again after {@link pauseReading}. */
+  resumeReading(): void {
+    this.socketFlow()?.resume();
+  }
+
+  private socketFlow(): { pause(): void; resume(): void } | undefined {
+    const stream: unknown = (this.client as unknown as PgInternals).connection.stream;
+    return stream as { pause(): void; resume(): void } | undefined;
+  }
+
+  /** The typed error for a failure pg reported; a FATAL also marks the session lost. */
+  streamError(error: unknown): ConnError {
+    return this.mapError(error);
+  }
+
+  /** True while statements sent on this session are still unanswered. */
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
+  /**
+   * Runs `work` (a COPY) with the session to itself: pipelining off while it runs (pg refuses COPY
+   * on a pipelined client, and nothing may be written between its messages), back on after.
+   * Statements issued meanwhile wait in pg's queue until the COPY is over.
+   */
+  async runAlone<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+    const internals = this.client as unknown as PgInternals;
+    internals.pipeline = false;
+    this.inFlight++;
+    try {
+      return await work(this.client);
+    } finally {
+      this.inFlight--;
+      internals.pipeline = true;
+    }
+  }
+
+  /** A failure pg reported during a COPY, as this driver's error (a FATAL retires the session). */
+  copyError(error: unknown): ConnError {
+    return this.mapError(error);
   }
 }
 

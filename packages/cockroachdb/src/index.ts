@@ -24,6 +24,13 @@ export {
 export { CockroachDBClient } from './client.js';
 export type { ServerKind } from './connection.js';
 export {
+  type CopyFromOptions,
+  type CopyResult,
+  type CopyToOptions,
+  SESSION_BUSY_CODE,
+} from './copy/copy-options.js';
+export type { CopySource } from './copy/copy-statements.js';
+export {
   AmbiguousCommitError,
   BatchInsertError,
   CheckViolationError,

@@ -14,10 +14,31 @@ export interface QueryOptions extends CallOptions {
   readonly multipleStatements?: boolean | undefined;
 }
 
-/** Options of `stream()`. */
+/**
+ * Options of `stream()`. `timeoutMs` and `signal` cover the whole stream and cancel the statement
+ * on the server; the loop then rejects with `TimeoutError` / `AbortError`.
+ */
 export interface StreamOptions extends QueryOptions {
-  /** Rows fetched per round trip. Default: the client's `streamBatchSize` (1000). */
+  /**
+   * Rows fetched per round trip through the portal, exactly. Unset, the first read fetches the
+   * client's `streamBatchSize` (1000) and each later read doubles, up to 4096 rows and about
+   * 4 MiB of rows on the wire (sized from the rows just read): few round trips for small rows,
+   * bounded memory for wide ones. Not allowed with `portal: false`.
+   */
   readonly batchSize?: number | undefined;
+  /**
+   * Default true: rows are read through a portal, one round trip per batch, and only while the
+   * loop asks for more.
+   *
+   * `false` sends the statement once and lets the server send the whole result, as fast as the
+   * loop takes it: while the loop is behind (10 000 rows or 4 MiB queued), the socket is not read,
+   * so the server waits. No round trip per batch, so faster for large results. Leaving the loop
+   * early cancels the statement on the server and reads to its end before the session is reused
+   * (a session that does not stop within 5 s is closed instead). Only outside a transaction: on a
+   * transaction's `stream()` it is a `ConfigError` (field `portal`), since an early exit there
+   * would cancel a statement of the transaction and abort it.
+   */
+  readonly portal?: boolean | undefined;
 }
 
 /** What `execute()` returns. */

@@ -1,8 +1,9 @@
 import { createDeadline, type Deadline } from '@conn/core';
-import type Cursor from 'pg-cursor';
 import type { CockroachConnection } from './connection.js';
 import type { StreamOptions } from './query-options.js';
 import type { Statement } from './sql/statement.js';
+import { type BatchPlan, nextBatchSize } from './stream/batch-size.js';
+import { MeasuredCursor } from './stream/measured-cursor.js';
 
 /** Where a stream runs: a connection, and what to do with it once the stream ends. */
 export interface StreamSession {
@@ -13,7 +14,8 @@ export interface StreamSession {
 
 /**
  * The rows of one statement, read through a portal one batch per round trip, and only when the
- * consumer has used up the previous batch. The portal is closed and the session handed back
+ * consumer has used up the previous batch. Without an explicit `batchSize` the batches grow (see
+ * {@link nextBatchSize}), bounded by their bytes. The portal is closed and the session handed back
  * however the loop ends (completion, `break`, a throw); `timeoutMs` covers the whole stream.
  *
  * A hand-written iterator rather than an async generator: rows already fetched are handed out
@@ -24,15 +26,18 @@ export class RowStream<T> implements AsyncIterableIterator<T> {
   private index = 0;
   private state: 'new' | 'open' | 'exhausted' | 'closed' = 'new';
   private session: StreamSession | undefined;
-  private cursor: Cursor<T> | undefined;
+  private cursor: MeasuredCursor<T> | undefined;
   private deadline: Deadline | undefined;
+  private batchSize: number;
 
   constructor(
     private readonly openSession: () => Promise<StreamSession>,
     private readonly statement: Statement,
     private readonly options: StreamOptions,
-    private readonly batchSize: number,
-  ) {}
+    private readonly plan: BatchPlan,
+  ) {
+    this.batchSize = plan.initial;
+  }
 
   [Symbol.asyncIterator](): this {
     return this;
@@ -62,13 +67,15 @@ export class RowStream<T> implements AsyncIterableIterator<T> {
         await this.close();
         return { value: undefined, done: true };
       }
-      this.rows = await this.session.connection.readCursor(
-        this.cursor,
-        this.batchSize,
-        this.deadline?.signal,
-      );
+      const cursor = this.cursor;
+      const bytesBefore = cursor.bytesRead;
+      this.rows = await this.session.connection.readCursor(cursor, this.batchSize, this.deadline?.signal);
       this.index = 0;
       if (this.rows.length < this.batchSize) this.state = 'exhausted';
+      else {
+        const bytes = cursor.bytesRead - bytesBefore;
+        this.batchSize = nextBatchSize(this.plan, this.batchSize, this.rows.length, bytes);
+      }
       if (this.rows.length === 0) {
         await this.close();
         return { value: undefined, done: true };
@@ -84,10 +91,13 @@ export class RowStream<T> implements AsyncIterableIterator<T> {
     this.state = 'open';
     this.deadline = createDeadline(this.options, { what: 'stream' });
     this.session = await this.openSession();
-    this.cursor = this.session.connection.openCursor(
-      this.statement,
-      this.options.rowMode === 'array' ? 'array' : undefined,
-    ) as Cursor<T>;
+    const { text, values } = this.statement;
+    const cursor = new MeasuredCursor<T>(
+      text,
+      values as unknown[],
+      this.options.rowMode === 'array' ? { rowMode: 'array' } : {},
+    );
+    this.cursor = this.session.connection.submitExclusiveQuery(cursor);
   }
 
   private async close(): Promise<void> {

@@ -1,11 +1,22 @@
-import { type CallOptions, ConfigError } from '@conn/core';
+import { type CallContext, type CallOptions, ConfigError } from '@conn/core';
 import type pg from 'pg';
 import type { Catalog } from './catalog.js';
 import type { ServerKind } from './connection.js';
+import { copyIn } from './copy/copy-in.js';
+import {
+  type CopyFromOptions,
+  type CopyResult,
+  type CopyToOptions,
+  checkSessionIdle,
+} from './copy/copy-options.js';
+import { CopyOut } from './copy/copy-out.js';
+import { type CopyColumn, checkSource, decodeRows, encodeRowChunks, rawChunks } from './copy/copy-rows.js';
+import { type CopySource, copyFromStatement, copyToStatements } from './copy/copy-statements.js';
+import type { CopySession } from './copy/session-idle.js';
 import { BatchInsertError } from './errors.js';
 import type { ObjectName } from './identifiers.js';
 import type { ExecuteResult, InCall, InCallSpec, QueryOptions, StreamOptions } from './query-options.js';
-import { batchInsertStatements, batchUpdateStatements } from './sql/batch-statements.js';
+import { batchInsertStatements, checkChunkSize, chooseInsertPath } from './sql/batch-statements.js';
 import {
   type ColumnDefinitions,
   type CreateTableOptions,
@@ -16,6 +27,7 @@ import {
 import { type SelectOptions, selectStatement } from './sql/select-statement.js';
 import { checkSingleStatement } from './sql/single-statement.js';
 import type { Row, Statement } from './sql/statement.js';
+import { unnestInsertStatements, unnestUpdateStatements } from './sql/unnest-statements.js';
 import type { Where } from './sql/where.js';
 import {
   deleteStatement,
@@ -43,7 +55,12 @@ export interface UpsertOptions extends WriteOptions {
 
 /** Options of `batchInsert`. */
 export interface BatchInsertOptions extends CallOptions {
-  /** Rows per statement, at most; lowered further so no statement exceeds 65,535 parameters. Default 1000. */
+  /**
+   * Rows per statement, at most. Default 1000. A statement also carries at most ~8 MiB of values
+   * (one array parameter per column); where it falls back to multi-row VALUES, fewer rows so no
+   * statement exceeds 65,535 parameters. On the COPY path: rows per COPY when `atomic: false`
+   * (an atomic batch is one COPY).
+   */
   readonly chunkSize?: number | undefined;
   /**
    * Default true: every chunk in one transaction (all rows or none, retried on 40001). false: each
@@ -58,7 +75,7 @@ export interface BatchInsertOptions extends CallOptions {
 export interface BatchUpdateOptions extends CallOptions {
   /** The column that identifies each record's row. Default `id`. */
   readonly keyColumn?: string | undefined;
-  /** Records per statement, at most. Default 1000. */
+  /** Records per statement, at most (and at most ~8 MiB of values per statement). Default 1000. */
   readonly chunkSize?: number | undefined;
 }
 
@@ -104,6 +121,15 @@ export abstract class SqlExecutor {
 
   /** The table catalog cache. @internal */
   protected abstract get catalog(): Catalog;
+
+  /**
+   * A session to itself for a COPY: a pooled one leased exclusively (client) or the transaction's.
+   * `signal` stops the wait for it; the session's own signal also stops the COPY. @internal
+   */
+  protected abstract openCopySession(
+    signal: AbortSignal | undefined,
+    call: CallContext | undefined,
+  ): Promise<CopySession>;
 
   /**
    * Runs a statement with `$1…` parameters and returns rows, count and columns.
@@ -202,6 +228,93 @@ export abstract class SqlExecutor {
     });
   }
 
+  /**
+   * Bulk-loads rows with `COPY <table> (<columns>) FROM STDIN` (text format), the fastest way in.
+   * `rows` is an array or an (async) iterable, pulled only as fast as the server takes the data:
+   * a generator of millions of rows is never held in memory. Each row is an array in `columns`
+   * order or an object keyed by column; values are encoded as bound parameters are (null and
+   * undefined as NULL, Dates, arrays and objects as pg sends them, bytes as bytea). With
+   * `{ format: 'raw' }` the items are ready text-format data instead.
+   *
+   * Outside a transaction the COPY is atomic: on any error no row is stored. A server error
+   * names the failing row (1-based) in `details.row` when the server does. `signal`/`timeoutMs`
+   * cancel it on the server (`AbortError`/`TimeoutError`); the session is idle again afterwards.
+   * @example const { rowCount } = await db.copyFrom('events', ['id', 'at'], rowsOf(file));
+   */
+  copyFrom(
+    table: ObjectName,
+    columns: readonly string[],
+    rows: AsyncIterable<unknown> | Iterable<unknown>,
+    options: CopyFromOptions = {},
+  ): Promise<CopyResult> {
+    return this.inCall('copyFrom', { write: true, runsCallerCode: true }, options, async (options) => {
+      const text = copyFromStatement(table, columns);
+      checkSource(rows);
+      const chunks = options.format === 'raw' ? rawChunks(rows) : encodeRowChunks(rows, columns);
+      const call = options.call;
+      const session = await this.openCopySession(call?.signal ?? options.signal, call);
+      try {
+        checkSessionIdle(session.connection);
+        if (call !== undefined) {
+          call.target = session.connection.address;
+          call.markSent();
+        }
+        const rowCount = await copyIn(session.connection, text, chunks, session.signal).catch(
+          (error: unknown) => {
+            // The server answered with an error: the COPY was rolled back, nothing was stored.
+            if (session.connection.usable) call?.markNotExecuted();
+            throw error;
+          },
+        );
+        return { rowCount };
+      } finally {
+        session.finish();
+      }
+    });
+  }
+
+  /**
+   * Reads a query's result (`sql`, no parameters) or a whole table (`{ table, columns? }`) with
+   * `COPY … TO STDOUT`, as rows keyed by column name with values parsed as `query()` parses them
+   * (the column types come from a `LIMIT 0` run of the query first), or with `{ format: 'raw' }`
+   * as the raw text-format `Buffer` chunks. The socket is read only as fast as the loop consumes.
+   * Leaving the loop early cancels the COPY and leaves the session idle (or closes it).
+   * `timeoutMs` covers the whole read.
+   * @example for await (const row of db.copyTo({ table: 'events' })) { ... }
+   */
+  copyTo<T = Row>(
+    source: CopySource,
+    options: CopyToOptions & { format?: 'rows' | undefined },
+  ): AsyncIterable<T>;
+  copyTo(source: CopySource, options: CopyToOptions & { format: 'raw' }): AsyncIterable<Buffer>;
+  copyTo<T = Row>(source: CopySource): AsyncIterable<T>;
+  copyTo<T = Row>(source: CopySource, options: CopyToOptions = {}): AsyncIterable<T | Buffer> {
+    const statements = copyToStatements(source);
+    const open = async (signal: AbortSignal): Promise<CopySession> => {
+      const session = await this.openCopySession(signal, undefined);
+      try {
+        checkSessionIdle(session.connection);
+      } catch (error) {
+        session.finish();
+        throw error;
+      }
+      return session;
+    };
+    if (options.format === 'raw') return new CopyOut(open, statements.copy, options);
+    let columns: readonly CopyColumn[] = [];
+    const chunks = new CopyOut(open, statements.copy, options, async (connection, signal) => {
+      const described = await connection.query({ text: statements.describe, values: [] }, { signal });
+      const types = connection.client as unknown as {
+        getTypeParser(oid: number, format: 'text'): (text: string) => unknown;
+      };
+      columns = described.fields.map((field) => ({
+        name: field.name,
+        parse: types.getTypeParser(field.dataTypeID, 'text'),
+      }));
+    });
+    return decodeRows<T>(chunks, () => columns);
+  }
+
   /** Inserts one row and returns it as stored (defaults and generated ids filled in). */
   insert<T = Row>(table: ObjectName, data: Row, options: WriteOptions = {}): Promise<T> {
     return this.inCall('insert', { write: true }, options, async (options) => {
@@ -285,8 +398,11 @@ export abstract class SqlExecutor {
   }
 
   /**
-   * Inserts many rows with multi-row INSERTs of at most `chunkSize` rows (1000) and never more than
-   * 65,535 parameters each. Atomic by default.
+   * Inserts many rows by the fastest correct path. Without `returning`, when every record names
+   * the same columns: `COPY … FROM STDIN` (see {@link copyFrom}). Otherwise
+   * `INSERT … SELECT * FROM unnest($1::type[], …)`, one array parameter per column, at most
+   * `chunkSize` rows (1000) and ~8 MiB per statement; chunks unnest cannot carry (records naming
+   * different columns, array columns) use multi-row VALUES. Atomic by default on every path.
    */
   batchInsert<T = Row>(
     table: ObjectName,
@@ -299,7 +415,27 @@ export abstract class SqlExecutor {
       let returning: readonly string[] | undefined | false = false;
       if (options.returning === true) returning = undefined;
       else if (Array.isArray(options.returning)) returning = options.returning;
-      const statements = batchInsertStatements(table, records, { chunkSize: options.chunkSize, returning });
+      const path = chooseInsertPath({ returning: wantRows, records });
+      if (path === 'copy') return this.copyInsert<T>(table, records, options);
+      let statements: Statement[];
+      let typesFromCatalog = false;
+      if (path === 'unnest' && Array.isArray(records) && records.length > 0) {
+        const types = await this.catalog.columnTypes(table, (statement) =>
+          this.runStatement(statement, options),
+        );
+        typesFromCatalog = true;
+        statements = unnestInsertStatements(table, records, types, {
+          chunkSize: options.chunkSize,
+          returning,
+        });
+      } else {
+        statements = batchInsertStatements(table, records, { chunkSize: options.chunkSize, returning });
+      }
+      // The cached column types may be stale (the table changed): read them again next time.
+      const forgetTypes = (error: unknown): never => {
+        if (typesFromCatalog) this.catalog.forget(table);
+        throw error;
+      };
       const runAll = async (
         executor: SqlExecutor,
         onChunk?: (count: number) => void,
@@ -315,13 +451,15 @@ export abstract class SqlExecutor {
         return { rowCount, rows };
       };
       if (statements.length === 0) return { rowCount: 0, rows: [] };
-      if (options.atomic !== false) return this.atomically((executor) => runAll(executor), options);
+      if (options.atomic !== false)
+        return this.atomically((executor) => runAll(executor), options).catch(forgetTypes);
       let committed = 0;
       try {
         return await runAll(this, (count) => {
           committed = count;
         });
       } catch (error) {
+        if (typesFromCatalog) this.catalog.forget(table);
         if (committed === 0) throw error;
         throw new BatchInsertError(
           `batchInsert failed after ${committed} of ${records.length} rows were committed: ${(error as Error).message}`,
@@ -332,7 +470,42 @@ export abstract class SqlExecutor {
   }
 
   /**
-   * Updates many rows by `keyColumn` (default `id`): one `UPDATE … FROM (VALUES …)` per chunk, all in
+   * batchInsert's COPY path: one COPY in a (retried) transaction when atomic; else one COPY per
+   * `chunkSize` records, each committing on its own, so `committedRows` stays exact.
+   */
+  private async copyInsert<T>(
+    table: ObjectName,
+    records: readonly Row[],
+    options: BatchInsertOptions & InCall,
+  ): Promise<BatchResult<T>> {
+    const columns = Object.keys(records[0] as Row);
+    const chunkSize = checkChunkSize(options.chunkSize);
+    if (options.atomic !== false) {
+      const { rowCount } = await this.atomically(
+        (executor) => executor.copyFrom(table, columns, records, options),
+        options,
+      );
+      return { rowCount, rows: [] };
+    }
+    let committed = 0;
+    try {
+      for (let first = 0; first < records.length; first += chunkSize) {
+        const chunk = records.slice(first, first + chunkSize);
+        committed += (await this.copyFrom(table, columns, chunk, options)).rowCount;
+      }
+      return { rowCount: committed, rows: [] };
+    } catch (error) {
+      if (committed === 0) throw error;
+      throw new BatchInsertError(
+        `batchInsert failed after ${committed} of ${records.length} rows were committed: ${(error as Error).message}`,
+        { committedRows: committed, cause: error },
+      );
+    }
+  }
+
+  /**
+   * Updates many rows by `keyColumn` (default `id`): one `UPDATE … FROM unnest($1::type[], …)` per
+   * chunk of records naming the same columns (multi-row VALUES where a column is an array), all in
    * one transaction. Returns the updated rows; a key with no row is simply not among them.
    */
   batchUpdate<T = Row>(
@@ -347,7 +520,7 @@ export abstract class SqlExecutor {
         this.runStatement(statement, options),
       );
       try {
-        const statements = batchUpdateStatements(table, records, keyColumn, types, {
+        const statements = unnestUpdateStatements(table, records, keyColumn, types, {
           chunkSize: options.chunkSize,
         });
         return await this.atomically(async (executor) => {

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { Catalog } from './catalog.js';
 import { commitFailure } from './commit-failure.js';
 import { CANCEL_GRACE_MS, type CockroachConnection, type ServerKind } from './connection.js';
+import type { CopySession } from './copy/session-idle.js';
 import type { InCall, InCallSpec, QueryOptions, StreamOptions } from './query-options.js';
 import { RowStream } from './result-stream.js';
 import type { Statement } from './sql/statement.js';
@@ -111,6 +112,10 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
 
   protected override streamStatement<T>(statement: Statement, options: StreamOptions): AsyncIterable<T> {
     this.checkOpen();
+    // Leaving a portal-less stream early cancels its statement, which would abort the transaction.
+    if (options.portal === false) {
+      throw new ConfigError('portal: false streams only outside a transaction', { field: 'portal' });
+    }
     const signal = combineSignals(options.signal, this.outerSignal);
     return new RowStream<T>(
       async () => {
@@ -120,8 +125,26 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
       },
       statement,
       { ...options, signal },
-      options.batchSize ?? this.host.streamBatchSize,
+      {
+        initial: options.batchSize ?? this.host.streamBatchSize,
+        adaptive: options.batchSize === undefined,
+      },
     );
+  }
+
+  protected override async openCopySession(signal: AbortSignal | undefined): Promise<CopySession> {
+    this.checkOpen();
+    this.running++;
+    let finished = false;
+    return {
+      connection: this.connection,
+      signal: combineSignals(signal, this.outerSignal),
+      finish: () => {
+        if (finished) return;
+        finished = true;
+        this.running--;
+      },
+    };
   }
 
   /**

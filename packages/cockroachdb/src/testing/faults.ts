@@ -22,7 +22,11 @@ export interface CockroachDBErrorFault {
 export interface CockroachDBKillConnectionFault {
   readonly kind: 'kill-connection';
   readonly match: StatementMatch;
-  /** `before`: the statement never runs; `after`: it ran (e.g. really committed), its answer is lost. */
+  /**
+   * `before`: the statement never runs; `after`: it ran (e.g. really committed), its answer is lost.
+   * A `COPY ... FROM STDIN` runs with the client's rows: `after` lets them through and cuts the
+   * connection once PostgreSQL answered the client's CopyDone, so the client is cut off mid-COPY.
+   */
   readonly phase: 'before' | 'after';
   /** How many statements it hits. Default 1. */
   readonly times?: number | undefined;

@@ -42,6 +42,9 @@ interface Unit {
   readonly awaitsReady: boolean;
 }
 
+/** Client messages of the COPY sub-protocol: CopyData, CopyDone, CopyFail. */
+const COPY_IN_MESSAGES = new Set(['d', 'c', 'f']);
+
 const RETRY_SAVEPOINT = 'cockroach_restart';
 const INJECTED_RETRY_MESSAGE =
   'restart transaction: TransactionRetryWithProtoRefreshError: injected by `inject_retry_errors_enabled` session variable';
@@ -65,7 +68,8 @@ const SET_INJECT = /^set\s+(?:session\s+)?inject_retry_errors_enabled\s*(?:=|to)
 /**
  * One client connection: relays the protocol to PostgreSQL and answers some statements itself,
  * the way CockroachDB would. Client units are handled strictly in order: a local answer is only
- * written once PostgreSQL has answered everything relayed before it.
+ * written once PostgreSQL has answered everything relayed before it. COPY's CopyData, CopyDone and
+ * CopyFail are relayed as they are, never taken for statements.
  */
 export class CockroachSession {
   readonly id: number;
@@ -85,8 +89,16 @@ export class CockroachSession {
   private pendingParseText: string | undefined;
   private readonly namedStatements = new Map<string, string>();
   private processing = false;
-  /** Relayed units whose ReadyForQuery has not come back yet. */
-  private awaitingReady = 0;
+  /**
+   * The last message (`Q` or `S`) of each relayed unit whose ReadyForQuery has not come back yet,
+   * oldest first: PostgreSQL answers in order, so the first one owns what it sends now.
+   */
+  private readonly awaitingReady: string[] = [];
+  /**
+   * PostgreSQL is in copy-in mode as far as the bytes written to it go: it answered CopyInResponse
+   * and has not been sent CopyDone or CopyFail since. It ignores a Sync it reads then.
+   */
+  private copyingIn = false;
   private readyWaiters: (() => void)[] = [];
   /** Runs instead of forwarding the next ReadyForQuery. */
   private readyHook: ((status: string, bytes: Buffer) => void) | undefined;
@@ -210,8 +222,12 @@ export class CockroachSession {
 
   private onServerMessage(message: Message): void {
     if (message.type === 'K') this.backendPid = message.body.readInt32BE(0);
+    if (message.type === 'G') this.startCopyIn();
+    // An error ends copy-in mode; PostgreSQL then drops CopyData/CopyDone/CopyFail itself.
+    if (message.type === 'E') this.copyingIn = false;
     if (message.type !== 'Z') {
-      if (!this.swallowing) this.client.write(message.bytes);
+      // Even a hidden answer lets CopyInResponse through: the COPY only runs with the client's rows.
+      if (!this.swallowing || message.type === 'G') this.client.write(message.bytes);
       return;
     }
     const status = String.fromCharCode(message.body[0] as number);
@@ -230,12 +246,22 @@ export class CockroachSession {
     this.swallowing = false;
     if (hook === undefined) this.client.write(message.bytes);
     else hook(status, message.bytes);
-    this.awaitingReady = Math.max(0, this.awaitingReady - 1);
-    if (this.awaitingReady === 0) {
+    this.awaitingReady.shift();
+    if (this.awaitingReady.length === 0) {
       const waiters = this.readyWaiters;
       this.readyWaiters = [];
       for (const waiter of waiters) waiter();
     }
+  }
+
+  /**
+   * PostgreSQL started a COPY FROM STDIN for the oldest unanswered unit. When that unit came by
+   * the extended protocol, its Sync reached PostgreSQL in copy-in mode and was ignored: the
+   * ReadyForQuery will answer the Sync the client sends after CopyDone or CopyFail instead.
+   */
+  private startCopyIn(): void {
+    this.copyingIn = true;
+    if (this.awaitingReady[0] === 'S') this.awaitingReady.shift();
   }
 
   private setStatus(status: string): void {
@@ -305,6 +331,16 @@ export class CockroachSession {
         this.close();
         return false;
       default:
+        if (COPY_IN_MESSAGES.has(message.type) && this.pendingExtended.length === 0) {
+          // COPY data is no statement: it is relayed in order, and PostgreSQL drops it when no
+          // COPY is in progress (after an error this server answered, say), as it would unrelayed.
+          const data: Unit = { messages: [message.bytes], text: undefined, awaitsReady: false };
+          // Mid-COPY it goes straight on: the COPY's own unit may be waiting for its answer
+          // (a `kill-connection` after it, say), which needs these rows first.
+          if (this.copyingIn && this.units.length === 0) this.relay(data);
+          else this.units.push(data);
+          return true;
+        }
         this.pendingExtended.push(message.bytes);
         return true;
     }
@@ -323,13 +359,20 @@ export class CockroachSession {
   }
 
   private relay(unit: Unit): void {
-    if (unit.awaitsReady) this.awaitingReady++;
-    for (const bytes of unit.messages) this.upstream?.write(bytes);
+    for (const bytes of unit.messages) {
+      this.upstream?.write(bytes);
+      const type = String.fromCharCode(bytes[0] as number);
+      if (type === 'c' || type === 'f') this.copyingIn = false;
+    }
+    // A Sync PostgreSQL reads in copy-in mode gets no ReadyForQuery of its own.
+    const last = unit.messages.at(-1);
+    if (unit.awaitsReady && last !== undefined && !this.copyingIn)
+      this.awaitingReady.push(String.fromCharCode(last[0] as number));
   }
 
   /** Resolves once PostgreSQL answered everything relayed so far. */
   private settled(): Promise<void> {
-    if (this.awaitingReady === 0) return Promise.resolve();
+    if (this.awaitingReady.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 

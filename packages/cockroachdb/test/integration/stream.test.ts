@@ -49,6 +49,22 @@ describe.skipIf(testDatabase.skipReason !== undefined)('streaming against Postgr
     expect(Number(produced?.last)).toBeGreaterThanOrEqual(150);
   });
 
+  it("a transaction's stream without batchSize doubles its reads", async () => {
+    const counter = `stream_grows_${process.pid}`;
+    await using tx = await db.transaction();
+    await tx.execute(`CREATE TEMP SEQUENCE "${counter}"`);
+    let seen = 0;
+    for await (const _row of tx.stream(
+      `SELECT nextval('"${counter}"') AS v FROM generate_series(1, 100000)`,
+    )) {
+      seen++;
+      if (seen === 1001) break;
+    }
+    // A first read of streamBatchSize (1000) rows, then one of 2000.
+    const produced = await tx.queryOne<{ last: string }>(`SELECT last_value AS last FROM "${counter}"`);
+    expect(Number(produced?.last)).toBe(3000);
+  });
+
   it('break out of a stream releases the connection cleanly for the next statement', async () => {
     for await (const row of db.stream<{ g: number }>('SELECT g FROM generate_series(1, 1000000) g')) {
       if (row.g === 10) break;
