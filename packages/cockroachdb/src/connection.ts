@@ -386,11 +386,6 @@ export class CockroachConnection {
     return stream as { pause(): void; resume(): void } | undefined;
   }
 
-  /** The typed error for a failure pg reported; a FATAL also marks the session lost. */
-  streamError(error: unknown): ConnError {
-    return this.mapError(error);
-  }
-
   /** True while statements sent on this session are still unanswered. */
   get busy(): boolean {
     return this.inFlight > 0;
@@ -413,8 +408,11 @@ export class CockroachConnection {
     }
   }
 
-  /** A failure pg reported during a COPY, as this driver's error (a FATAL retires the session). */
-  copyError(error: unknown): ConnError {
+  /**
+   * A failure pg reported to a query object of ours (a COPY, a socket stream) as this driver's
+   * typed error; a FATAL also retires the session.
+   */
+  driverError(error: unknown): ConnError {
     return this.mapError(error);
   }
 }

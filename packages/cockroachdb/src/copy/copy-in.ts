@@ -110,7 +110,7 @@ async function runCopyIn(
     if (sourceError !== undefined) throw sourceError.error;
     if (stopping !== undefined && signal?.aborted) throw abortReason(signal, 'copyFrom');
     const where = (error as { where?: string }).where;
-    throw withCopyRow(connection.copyError(error), where);
+    throw withCopyRow(connection.driverError(error), where);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     stopped();

@@ -120,7 +120,7 @@ export class CopyOut implements AsyncIterableIterator<Buffer> {
       this.notify();
     });
     readable.on('error', (error) => {
-      this.failure ??= { error: connection.copyError(error) };
+      this.failure ??= { error: connection.driverError(error) };
       // Never read again: after an error the socket belongs to pg.
       (readable as unknown as { connection: unknown }).connection = null;
       readable.destroy();

@@ -47,6 +47,31 @@ export function unionColumns(records: readonly Row[]): string[] {
   return [...seen];
 }
 
+/** What every batch INSERT builder needs of its records: their columns, quoted, and the RETURNING tail. */
+export interface InsertShape {
+  readonly columns: readonly string[];
+  readonly quoted: readonly string[];
+  readonly tail: string;
+}
+
+/**
+ * Checks batchInsert's records (objects, at least one column) and returns their columns in
+ * first-seen order; `undefined` when there are none.
+ */
+export function insertShape(
+  records: readonly Row[],
+  returning: Returning | false | undefined,
+): InsertShape | undefined {
+  checkRecords(records);
+  if (records.length === 0) return undefined;
+  const columns = unionColumns(records);
+  if (columns.length === 0)
+    throw new ConfigError('batchInsert records have no columns', { field: 'records' });
+  const quoted = columns.map((column) => quoteIdentifier(column, 'record column'));
+  const tail = returning === false ? '' : ` RETURNING ${renderColumns(returning ?? undefined, 'returning')}`;
+  return { columns, quoted, tail };
+}
+
 /**
  * Multi-row INSERT statements for `records`, chunked by `chunkSize` and the bind-parameter limit.
  * A column a record does not have gets `DEFAULT` (not NULL), as a single-row insert would.
@@ -56,17 +81,10 @@ export function batchInsertStatements(
   records: readonly Row[],
   options: { chunkSize?: number | undefined; returning?: Returning | false } = {},
 ): Statement[] {
-  checkRecords(records);
-  if (records.length === 0) return [];
-  const columns = unionColumns(records);
-  if (columns.length === 0)
-    throw new ConfigError('batchInsert records have no columns', { field: 'records' });
-  const quoted = columns.map((column) => quoteIdentifier(column, 'record column'));
+  const shape = insertShape(records, options.returning);
+  if (shape === undefined) return [];
+  const { columns, quoted, tail } = shape;
   const target = `INSERT INTO ${quoteObjectName(table)} (${quoted.join(', ')}) VALUES `;
-  const tail =
-    options.returning === false
-      ? ''
-      : ` RETURNING ${renderColumns(options.returning ?? undefined, 'returning')}`;
   const perStatement = rowsPerStatement(columns.length, options.chunkSize);
   const statements: Statement[] = [];
   for (let start = 0; start < records.length; start += perStatement) {

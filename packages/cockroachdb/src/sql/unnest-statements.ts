@@ -1,18 +1,16 @@
 import { ConfigError } from '@conn/core';
-import { type ObjectName, quoteIdentifier, quoteObjectName } from '../identifiers.js';
+import { type ObjectName, quoteObjectName } from '../identifiers.js';
 import {
   batchInsertStatements,
   type ColumnTypes,
   castTypeName,
   checkChunkSize,
-  checkRecords,
   groupUpdateRecords,
+  insertShape,
   type UpdateGroup,
-  unionColumns,
   updateFromText,
   valuesUpdateStatements,
 } from './batch-statements.js';
-import { renderColumns } from './select-statement.js';
 import type { Row, Statement } from './statement.js';
 import type { Returning } from './write-statements.js';
 
@@ -44,12 +42,9 @@ export function unnestInsertStatements(
   types: ColumnTypes,
   options: UnnestLimits & { returning?: Returning | false } = {},
 ): Statement[] {
-  checkRecords(records);
-  if (records.length === 0) return [];
-  const columns = unionColumns(records);
-  if (columns.length === 0)
-    throw new ConfigError('batchInsert records have no columns', { field: 'records' });
-  const quoted = columns.map((column) => quoteIdentifier(column, 'record column'));
+  const shape = insertShape(records, options.returning);
+  if (shape === undefined) return [];
+  const { columns, quoted, tail } = shape;
   records.forEach((record, index) => {
     for (const column of Object.keys(record)) {
       if (record[column] === undefined) {
@@ -59,10 +54,6 @@ export function unnestInsertStatements(
       }
     }
   });
-  const tail =
-    options.returning === false
-      ? ''
-      : ` RETURNING ${renderColumns(options.returning ?? undefined, 'returning')}`;
   const returning = options.returning;
   const casts = columns.map((column) => {
     const type = types.get(column);

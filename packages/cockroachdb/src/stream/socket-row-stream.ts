@@ -70,7 +70,7 @@ export class SocketRowStream<T> implements AsyncIterableIterator<T> {
           this.index = 1;
           return { value: rows[0] as T, done: false };
         }
-        if (feed.state === 'failed') throw session.connection.streamError(feed.failure);
+        if (feed.state === 'failed') throw session.connection.driverError(feed.failure);
         if (feed.state === 'complete') {
           await this.close();
           return { value: undefined, done: true };

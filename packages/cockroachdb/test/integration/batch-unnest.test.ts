@@ -145,7 +145,8 @@ describe.skipIf(testDatabase.skipReason !== undefined)('batchInsert and batchUpd
   it('atomic: a failure in a later chunk leaves no rows', async () => {
     const records = Array.from({ length: 50 }, (_, i) => ({ id: BigInt(i), t: `r${i}` }));
     records.push({ id: 3n, t: 'duplicate key' });
-    await expect(db.batchInsert(table, records, { chunkSize: 10 })).rejects.toMatchObject({
+    // `returning` keeps it on the unnest path (batch-paths.test.ts covers the COPY path).
+    await expect(db.batchInsert(table, records, { chunkSize: 10, returning: ['id'] })).rejects.toMatchObject({
       sqlstate: '23505',
     });
     expect(await all(table)).toEqual([]);
@@ -155,7 +156,7 @@ describe.skipIf(testDatabase.skipReason !== undefined)('batchInsert and batchUpd
     const records = Array.from({ length: 45 }, (_, i) => ({ id: BigInt(i), t: `r${i}` }));
     records[33] = { id: 5n, t: 'duplicate key' };
     const error = await db
-      .batchInsert(table, records, { chunkSize: 10, atomic: false })
+      .batchInsert(table, records, { chunkSize: 10, atomic: false, returning: ['id'] })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BatchInsertError);
     const stored = await all(table);
