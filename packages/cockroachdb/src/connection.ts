@@ -12,6 +12,7 @@ import { sendCancelRequest } from './cancel-request.js';
 import { toConnError } from './error-mapping.js';
 import type { ResolvedHost, ResolvedOptions } from './options.js';
 import type { Statement } from './sql/statement.js';
+import { preparedNameOf, SessionStatementCache } from './statement-cache.js';
 import { planTls, type TlsPlan } from './tls-config.js';
 import { typeParsersFor } from './type-parsers.js';
 
@@ -48,10 +49,33 @@ export function startupOptionsOf(options: ResolvedOptions): string | undefined {
 
 interface PgInternals {
   pipeline: boolean;
+  /** Queries not yet written to the socket (pipelining off, or not connected yet). */
+  _queryQueue: unknown[];
   getStartupConf(): Record<string, string>;
   processID: number | null;
   secretKey: number | null;
-  connection: pg.Connection & { stream?: { destroy(): void; cork?(): void; uncork?(): void } };
+  connection: pg.Connection & {
+    stream?: { destroy(): void; cork?(): void; uncork?(): void };
+    /** Named statements pg saw parsed on this connection: it sends no Parse for them. */
+    parsedStatements: Record<string, string>;
+    /** Named statements whose Parse pg sent and the server has not confirmed yet. */
+    submittedNamedStatements: Record<string, string>;
+  };
+}
+
+type PgQueryConfig = pg.QueryConfig & { queryMode?: 'extended'; rowMode?: 'array' };
+
+/**
+ * Errors at Parse or Bind of a prepared statement, before anything ran: the session lacks the name
+ * (26000), already has it (42P05), or a schema change altered its result (0A000, that message).
+ */
+function isStalePreparedStatement(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === '26000' || code === '42P05') return true;
+  return (
+    code === '0A000' &&
+    String((error as { message?: unknown }).message).includes('cached plan must not change result type')
+  );
 }
 
 /**
@@ -71,6 +95,10 @@ export class CockroachConnection {
   private corked = false;
   /** Statements sent and not yet answered. */
   private inFlight = 0;
+  /** The prepared statements of this session; `undefined` when the cache is off. */
+  private readonly prepared: SessionStatementCache | undefined;
+  /** Names dropped inside a transaction, deallocated once the session is idle again. */
+  private readonly toDeallocate = new Set<string>();
   private readonly uncork = (): void => {
     this.corked = false;
     (this.client as unknown as PgInternals).connection.stream?.uncork?.();
@@ -80,8 +108,10 @@ export class CockroachConnection {
     client: pg.Client,
     target: { host: string; port: number },
     status: Map<string, string>,
+    statementCache: number,
   ) {
     this.client = client;
+    this.prepared = statementCache > 0 ? new SessionStatementCache(statementCache) : undefined;
     this.target = target;
     const crdb = status.get('crdb_version');
     this.serverKind = crdb === undefined ? 'postgresql' : 'cockroachdb';
@@ -189,7 +219,12 @@ export class CockroachConnection {
       deadline.dispose();
       client.off('error', swallow);
     }
-    return new CockroachConnection(client, { host: target.host, port: target.port }, status);
+    return new CockroachConnection(
+      client,
+      { host: target.host, port: target.port },
+      status,
+      options.statementCache,
+    );
   }
 
   /** The host and port this session is connected to. */
@@ -215,18 +250,21 @@ export class CockroachConnection {
   query(statement: Statement, options: StatementOptions = {}): Promise<pg.QueryResult> {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal, 'query'));
-    const config: pg.QueryConfig & { queryMode?: 'extended'; rowMode?: 'array' } = {
+    const config: PgQueryConfig = {
       text: statement.text,
       values: statement.values as unknown[],
     };
     if (options.rowMode === 'array') config.rowMode = 'array';
     if (options.singleStatement === true) config.queryMode = 'extended';
+    const name = this.prepared === undefined ? undefined : preparedNameOf(statement);
+    if (name !== undefined) config.name = name;
     // Only while others are in flight: a lone statement leaves at once.
     if (this.inFlight > 0) this.coalesceWrites();
     this.inFlight++;
     if (signal === undefined && options.timeoutMs === undefined) {
       // The hot path: no deadline, no extra async frame. pg clones a config object on every call
       // (about 1 µs), so plain statements go as (text, values).
+      if (name !== undefined) return this.runPrepared(config, true).then(this.settled, this.failed);
       const pending =
         config.rowMode === undefined && config.queryMode === undefined
           ? this.client.query(statement.text, statement.values as unknown[])
@@ -234,6 +272,76 @@ export class CockroachConnection {
       return pending.then(this.settled, this.failed);
     }
     return this.queryWithDeadline(config, signal, options.timeoutMs);
+  }
+
+  /**
+   * Runs a named statement: pg sends Parse only the first time this session uses the name, then
+   * only Bind/Execute. When the server no longer has a usable statement under the name (see
+   * {@link isStalePreparedStatement}) the name is dropped, and outside a transaction the statement
+   * runs once more with a fresh Parse: nothing ran the first time. Inside one the error stands (the
+   * transaction is aborted anyway).
+   */
+  private runPrepared(config: PgQueryConfig, mayRetry: boolean): Promise<pg.QueryResult | pg.QueryResult[]> {
+    const name = config.name as string;
+    this.notePrepared(name);
+    return this.client.query(config).catch((error: unknown) => {
+      if (!isStalePreparedStatement(error)) throw error;
+      this.dropPrepared(name);
+      if (!mayRetry || this.transactionStatus !== 'I' || !this.usable) throw error;
+      return this.runPrepared(config, false);
+    });
+  }
+
+  /** Records a use of `name`; a new one may push the least recently used out of the session. */
+  private notePrepared(name: string): void {
+    const prepared = this.prepared as SessionStatementCache;
+    if (this.toDeallocate.size > 0 && this.transactionStatus === 'I')
+      for (const stale of this.toDeallocate) this.deallocate(stale);
+    if (prepared.touch(name)) return;
+    const idle = this.transactionStatus === 'I';
+    // New to this session (or dropped earlier): make pg send Parse, even if a Parse answered after
+    // the name's DEALLOCATE left pg believing it is parsed. Only when this query goes straight to the
+    // socket: one still queued in pg may come before that DEALLOCATE.
+    if (!this.toDeallocate.has(name) && this.writesAtOnce()) this.forgetParsed(name);
+    prepared.add(name);
+    // Inside a transaction nothing is deallocated (a failing DEALLOCATE would abort it); the cache
+    // shrinks back to its size at the next statement outside one.
+    if (!idle) return;
+    for (let old = prepared.takeOverflow(); old !== undefined; old = prepared.takeOverflow())
+      this.deallocate(old);
+  }
+
+  /** Drops `name` from this session: deallocated now when idle, else once idle again. */
+  private dropPrepared(name: string): void {
+    this.prepared?.delete(name);
+    if (this.transactionStatus === 'I') this.deallocate(name);
+    else this.toDeallocate.add(name);
+  }
+
+  /**
+   * Sends `DEALLOCATE name`, pipelined; its failure is ignored (the name may be gone already). pg
+   * forgets the name once the DEALLOCATE is on the socket, so a later use parses it again.
+   */
+  private deallocate(name: string): void {
+    this.toDeallocate.delete(name);
+    const sentAtOnce = this.writesAtOnce();
+    this.client.query(`DEALLOCATE ${name}`, () => {
+      // Queued behind other queries: those ran first, so forget it only now (unless used again).
+      if (!sentAtOnce && this.prepared?.has(name) !== true) this.forgetParsed(name);
+    });
+    if (sentAtOnce) this.forgetParsed(name);
+  }
+
+  /** True when a query issued now is written to the socket at once, behind everything sent before. */
+  private writesAtOnce(): boolean {
+    const internals = this.client as unknown as PgInternals;
+    return internals.pipeline && internals._queryQueue.length === 0;
+  }
+
+  private forgetParsed(name: string): void {
+    const connection = (this.client as unknown as PgInternals).connection;
+    delete connection.parsedStatements[name];
+    delete connection.submittedNamedStatements[name];
   }
 
   private readonly settled = (result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult => {
@@ -257,7 +365,8 @@ export class CockroachConnection {
         { signal, timeoutMs },
         { what: 'query', timeoutCode: 'CONN_REQUEST_TIMEOUT' },
       );
-      return lastResult(await this.withCancel(this.client.query(config), deadline.signal));
+      const pending = config.name === undefined ? this.client.query(config) : this.runPrepared(config, true);
+      return lastResult(await this.withCancel(pending, deadline.signal));
     } finally {
       deadline?.dispose();
       this.inFlight--;

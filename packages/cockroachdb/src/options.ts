@@ -117,6 +117,14 @@ export interface CockroachDBOptions {
   readonly pool?: CockroachPoolOptions | undefined;
   /** CockroachDB's `results_buffer_size` startup parameter, in bytes (CockroachDB only). */
   readonly resultsBufferSize?: number | undefined;
+  /**
+   * Prepared statements kept per session (least recently used ones are deallocated). A statement
+   * with parameters is prepared once per session, then only bound and executed; text without
+   * parameters goes over the simple protocol as before. Default 256; `0` turns it off:
+   * do so behind a pooler in transaction mode (PgBouncer and the like), where a later statement
+   * may reach another server session that never prepared it.
+   */
+  readonly statementCache?: number | undefined;
   /** The libpq `options` startup parameter, sent as is (e.g. `--cluster=my-cluster-123`). */
   readonly startupOptions?: string | undefined;
   /** Session settings sent at startup as `options=-c name=value` (e.g. `{ search_path: 'app' }`). */
@@ -157,6 +165,8 @@ export interface ResolvedOptions {
   readonly timeoutMs: number | undefined;
   readonly pool: Required<{ [K in keyof CockroachPoolOptions]: number }>;
   readonly resultsBufferSize: number | undefined;
+  /** Prepared statements per session; 0: none. */
+  readonly statementCache: number;
   readonly sessionSettings: Readonly<Record<string, string>>;
   readonly startupOptions: string | undefined;
   readonly int8: Int8Mode;
@@ -281,6 +291,7 @@ export function resolveOptions(options: CockroachDBOptions = {}): ResolvedOption
       options.resultsBufferSize === undefined
         ? undefined
         : integerOption(options.resultsBufferSize, 'resultsBufferSize', 0, 1),
+    statementCache: integerOption(options.statementCache, 'statementCache', 256, 0),
     sessionSettings: sessionSettings(options.sessionSettings),
     startupOptions:
       options.startupOptions === undefined ? undefined : textOption(options.startupOptions, 'startupOptions'),

@@ -31,8 +31,8 @@ function setNodes(options: Mutable<CockroachDBOptions>, nodes: readonly Cockroac
  * `postgresql://user:pass@host:26257/db?sslmode=verify-full&sslrootcert=ca.crt`, or with several
  * nodes (libpq's form) `postgresql://h1:26257,h2,[::1]:26258/db` or `?host=h1,h2`. Every parameter
  * CockroachDB documents is understood (sslmode, sslrootcert, sslcert, sslkey, options,
- * application_name, results_buffer_size, connect_timeout, user, password), and libpq's
- * `target_session_attrs`; an unknown parameter is a `ConfigError` rather than being silently
+ * application_name, results_buffer_size, connect_timeout, user, password), libpq's
+ * `target_session_attrs`, and this driver's `statement_cache`; an unknown parameter is a `ConfigError` rather than being silently
  * dropped. Passwords with special characters may be percent-encoded, or passed as `?password=`.
  */
 export function parseCockroachUrl(url: string | Secret): CockroachDBOptions {
@@ -77,6 +77,13 @@ export function parseCockroachUrl(url: string | Secret): CockroachDBOptions {
         if (!Number.isSafeInteger(size) || size < 1)
           bad(`must be a positive integer, got ${JSON.stringify(value)}`);
         options.resultsBufferSize = size;
+        break;
+      }
+      case 'statement_cache': {
+        const size = Number(value);
+        if (!Number.isSafeInteger(size) || size < 0)
+          bad(`must be a non-negative integer, got ${JSON.stringify(value)}`);
+        options.statementCache = size;
         break;
       }
       case 'connect_timeout': {

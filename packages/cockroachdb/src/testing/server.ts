@@ -52,8 +52,17 @@ export interface CockroachDBTestServer extends AsyncDisposable {
    * server closes first.
    */
   waitForHeldMessage(): Promise<void>;
-  /** Statement texts in arrival order: of one session, or of all sessions. */
+  /**
+   * Statement texts in arrival order: of one session, or of all sessions. A Bind of a named
+   * (prepared) statement counts as that statement's text, as its first Parse did.
+   */
   statements(sessionId?: number): readonly string[];
+  /**
+   * Texts of the Parse messages that named a statement (prepared statements), in arrival order: of
+   * one session, or of all sessions. A statement the driver prepared once per session appears once
+   * per session, however often it ran.
+   */
+  namedParses(sessionId?: number): readonly string[];
   /** Every session so far, in connection order. */
   readonly sessions: readonly CockroachDBTestSession[];
   /** Closes the listener and every session; idempotent. */
@@ -99,6 +108,7 @@ export async function startCockroachDBTestServer(
   const faults = new FaultList();
   const sessions: CockroachSession[] = [];
   const log: { session: number; text: string }[] = [];
+  const parseLog: { session: number; text: string }[] = [];
   const heldWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   const sockets = new Set<Socket>();
   const track = (socket: Socket): void => {
@@ -111,6 +121,8 @@ export async function startCockroachDBTestServer(
     faults,
     track,
     record: (session: CockroachSession, text: string) => log.push({ session: session.id, text }),
+    recordNamedParse: (session: CockroachSession, text: string) =>
+      parseLog.push({ session: session.id, text }),
     held: () => {
       for (const waiter of heldWaiters.splice(0)) waiter.resolve();
     },
@@ -157,6 +169,10 @@ export async function startCockroachDBTestServer(
         : Promise.reject(closedBeforeHeld()),
     statements: (sessionId) =>
       log
+        .filter((entry) => sessionId === undefined || entry.session === sessionId)
+        .map((entry) => entry.text),
+    namedParses: (sessionId) =>
+      parseLog
         .filter((entry) => sessionId === undefined || entry.session === sessionId)
         .map((entry) => entry.text),
     get sessions() {

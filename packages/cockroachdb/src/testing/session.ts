@@ -29,6 +29,8 @@ export interface SessionContext {
   /** Hands a socket to the server, which destroys it on close(). */
   track(socket: Socket): void;
   record(session: CockroachSession, statement: string): void;
+  /** Called for each Parse message that names its statement. */
+  recordNamedParse(session: CockroachSession, statement: string): void;
   /** Called after a `stall` fault held client messages of this session. */
   held(): void;
 }
@@ -303,7 +305,11 @@ export class CockroachSession {
       case 'P': {
         const name = readCString(message.body, 0);
         const text = readCString(message.body, name.next).text;
-        if (name.text !== '') this.namedStatements.set(name.text, text);
+        if (name.text !== '') {
+          // Later Binds of the name carry no text: they are logged and matched as this one.
+          this.namedStatements.set(name.text, text);
+          this.context.recordNamedParse(this, text);
+        }
         this.pendingParseText = text;
         this.pendingExtended.push(message.bytes);
         return true;
