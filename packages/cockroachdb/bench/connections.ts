@@ -5,11 +5,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import postgres from 'postgres';
-import type { CockroachDBClient } from '../src/index.js';
+import type { CockroachDBClient, CockroachDBOptions } from '../src/index.js';
 
 export interface Clients {
-  /** @conn/cockroachdb with `pool.max` = `max` (the URL gets `sslmode=disable`). */
-  ours(max: number): CockroachDBClient;
+  /** @conn/cockroachdb with `pool.max` = `max` (the URL gets `sslmode=disable`), then `overrides`. */
+  ours(max: number, overrides?: CockroachDBOptions): CockroachDBClient;
   /** A connected `pg.Client`. */
   pgClient(options?: { pipeline?: boolean }): Promise<pg.Client>;
   pgPool(max: number): pg.Pool;
@@ -28,7 +28,7 @@ export function clientsFor(url: string, driver: typeof CockroachDBClient): Clien
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   const pgConfig: pg.ClientConfig = { host, port, user, password, database, ssl: false };
   return {
-    ours: (max) => driver.fromUrl(ourUrl.toString(), { pool: { max } }),
+    ours: (max, overrides = {}) => driver.fromUrl(ourUrl.toString(), { pool: { max }, ...overrides }),
     async pgClient(options = {}) {
       const client = new pg.Client({ ...pgConfig, pipeline: options.pipeline === true });
       await client.connect();

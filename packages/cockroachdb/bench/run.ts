@@ -53,6 +53,7 @@ async function main(): Promise<number> {
     const streamPg = keep(await clients.pgClient(), (client: pg.Client) => client.end());
     const streamSql = keep(clients.postgresJs(1), (sql: postgres.Sql) => sql.end());
     const insertOurs = keep(clients.ours(1), (db: CockroachDBClient) => db.close());
+    const insertBefore = keep(clients.ours(1, { statementCache: 0 }), (db: CockroachDBClient) => db.close());
     const insertPg = keep(await clients.pgClient(), (client: pg.Client) => client.end());
     await createInsertTable(insertPg);
     closers.unshift(() => dropInsertTable(insertPg));
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
     const workloads: Workload[] = [
       ...selectWorkloads(clients, SETTINGS.select),
       streamWorkload({ ours: streamOurs, pg: streamPg, sql: streamSql }, SETTINGS.stream),
-      insertWorkload({ ours: insertOurs, pg: insertPg }, SETTINGS.insert),
+      insertWorkload({ ours: insertOurs, oursBefore: insertBefore, pg: insertPg }, SETTINGS.insert),
     ];
     const serverVersion = (await insertPg.query<{ v: string }>('SELECT version() AS v')).rows[0]?.v ?? '?';
     const started = performance.now();
