@@ -6,6 +6,11 @@ import { repoRoot } from './workspace-packages.js';
 export interface DriverRanges {
   readonly pg: string;
   readonly pgCursor: string;
+  /**
+   * Its other runtime dependencies from the registry, as install specs (`name@range`): the driver
+   * needs them to run next to the pg under test. `@conn/*` and `@types/*` are left out.
+   */
+  readonly others: readonly string[];
 }
 
 export function cockroachdbRanges(): DriverRanges {
@@ -18,7 +23,10 @@ export function cockroachdbRanges(): DriverRanges {
   const pgCursor = manifest.dependencies['pg-cursor'];
   if (pg === undefined || pgCursor === undefined)
     throw new Error('@conn/cockroachdb must depend on pg and pg-cursor');
-  return { pg, pgCursor };
+  const others = Object.entries(manifest.dependencies)
+    .filter(([name]) => !['pg', 'pg-cursor'].includes(name) && !/^@(conn|types)\//.test(name))
+    .map(([name, range]) => `${name}@${range}`);
+  return { pg, pgCursor, others };
 }
 
 /** The lowest version a caret range allows (`^8.23.1` → `8.23.1`); other range forms are refused. */

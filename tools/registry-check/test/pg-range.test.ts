@@ -77,7 +77,12 @@ describe.skipIf(!registry.reachable)('pg and pg-cursor ranges of @conn/cockroach
 
   it('the lowest allowed pg and pg-cursor pass every check, and the built driver runs on them', async () => {
     const pg = lowestOfCaretRange(ranges.pg);
-    const dir = await installInto('lowest', [`pg@${pg}`, `pg-cursor@${lowestOfCaretRange(ranges.pgCursor)}`]);
+    const dir = await installInto('lowest', [
+      `pg@${pg}`,
+      `pg-cursor@${lowestOfCaretRange(ranges.pgCursor)}`,
+      // The driver's other runtime dependencies (pg-copy-streams), for the smoke run below.
+      ...ranges.others,
+    ]);
     const report = await probe(dir);
     expect(report.pg).toBe(pg);
     expect(failedChecks(report)).toEqual([]);
