@@ -1,4 +1,5 @@
 import { createDeadline, type Deadline } from '@conn/core';
+import { ClosingIterator } from './closing-iterator.js';
 import type { CockroachConnection } from './connection.js';
 import type { StreamOptions } from './query-options.js';
 import type { Statement } from './sql/statement.js';
@@ -21,7 +22,7 @@ export interface StreamSession {
  * A hand-written iterator rather than an async generator: rows already fetched are handed out
  * without the generator machinery, which costs more than parsing them.
  */
-export class RowStream<T> implements AsyncIterableIterator<T> {
+export class RowStream<T> extends ClosingIterator<T> {
   private rows: T[] = [];
   private index = 0;
   private state: 'new' | 'open' | 'exhausted' | 'closed' = 'new';
@@ -36,11 +37,8 @@ export class RowStream<T> implements AsyncIterableIterator<T> {
     private readonly options: StreamOptions,
     private readonly plan: BatchPlan,
   ) {
+    super();
     this.batchSize = plan.initial;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
@@ -48,16 +46,6 @@ export class RowStream<T> implements AsyncIterableIterator<T> {
       return Promise.resolve({ value: this.rows[this.index++] as T, done: false });
     }
     return this.fetch();
-  }
-
-  async return(): Promise<IteratorResult<T, undefined>> {
-    await this.close();
-    return { value: undefined, done: true };
-  }
-
-  async throw(error?: unknown): Promise<IteratorResult<T, undefined>> {
-    await this.close();
-    throw error;
   }
 
   private async fetch(): Promise<IteratorResult<T, undefined>> {
@@ -100,7 +88,7 @@ export class RowStream<T> implements AsyncIterableIterator<T> {
     this.cursor = this.session.connection.submitExclusiveQuery(cursor);
   }
 
-  private async close(): Promise<void> {
+  protected override async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.rows = [];

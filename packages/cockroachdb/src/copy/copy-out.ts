@@ -1,6 +1,7 @@
 import { abortReason, createDeadline, type Deadline } from '@conn/core';
 import type pg from 'pg';
 import { to as copyToStream } from 'pg-copy-streams';
+import { ClosingIterator } from '../closing-iterator.js';
 import { CANCEL_GRACE_MS, type CockroachConnection } from '../connection.js';
 import { type CopySession, nextReadyForQuery, settleStopped } from './session-idle.js';
 
@@ -14,7 +15,7 @@ type Readable = ReturnType<typeof copyToStream>;
  * answer away until ReadyForQuery, so the session is idle and reusable; one that does not get
  * there within the cancel grace is destroyed instead.
  */
-export class CopyOut implements AsyncIterableIterator<Buffer> {
+export class CopyOut extends ClosingIterator<Buffer> {
   private state: 'new' | 'open' | 'closed' = 'new';
   private session: CopySession | undefined;
   private deadline: Deadline | undefined;
@@ -37,10 +38,8 @@ export class CopyOut implements AsyncIterableIterator<Buffer> {
     },
     /** Runs on the session before the COPY (the row decoder reads the column types there). */
     private readonly prepare?: (connection: CockroachConnection, signal: AbortSignal) => Promise<void>,
-  ) {}
-
-  [Symbol.asyncIterator](): this {
-    return this;
+  ) {
+    super();
   }
 
   async next(): Promise<IteratorResult<Buffer, undefined>> {
@@ -65,16 +64,6 @@ export class CopyOut implements AsyncIterableIterator<Buffer> {
       await this.close();
       throw error;
     }
-  }
-
-  async return(): Promise<IteratorResult<Buffer, undefined>> {
-    await this.close();
-    return { value: undefined, done: true };
-  }
-
-  async throw(error?: unknown): Promise<IteratorResult<Buffer, undefined>> {
-    await this.close();
-    throw error;
   }
 
   private notify = (): void => {
@@ -129,7 +118,7 @@ export class CopyOut implements AsyncIterableIterator<Buffer> {
     client.query(readable);
   }
 
-  private async close(): Promise<void> {
+  protected override async close(): Promise<void> {
     if (this.state === 'closed') return;
     const wasOpen = this.state === 'open';
     this.state = 'closed';

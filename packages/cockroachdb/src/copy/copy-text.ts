@@ -1,5 +1,5 @@
 import { ConfigError } from '@conn/core';
-import pgUtils from 'pg/lib/utils.js';
+import { prepareValue } from '../pg-values.js';
 
 /**
  * PostgreSQL's COPY text format (docs/protocols/cockroachdb.md): one row per line, columns split by
@@ -45,7 +45,7 @@ export function encodeCopyValue(value: unknown): string {
   }
   if (value === null) return COPY_NULL;
   if (ArrayBuffer.isView(value)) return `\\\\x${bytesOf(value).toString('hex')}`;
-  const prepared = pgUtils.prepareValue(value);
+  const prepared = prepareValue(value);
   if (prepared === null) return COPY_NULL;
   if (typeof prepared !== 'string') return `\\\\x${prepared.toString('hex')}`;
   return escapeCopyText(prepared);

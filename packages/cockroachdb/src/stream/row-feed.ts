@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { prepareValue } from '../pg-values.js';
 import type { Statement } from '../sql/statement.js';
 
 /** pg's own row parser (`pg.Result`): rows come out typed exactly as `query()` types them. */
@@ -20,7 +21,6 @@ interface Wire {
 }
 
 const { Result } = pg as unknown as { Result: new (rowMode?: string) => RowParser };
-const { prepareValue } = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils;
 
 /** Starts and stops the socket's reading (the session's {@link CockroachConnection.pauseReading}). */
 export interface SocketFlow {

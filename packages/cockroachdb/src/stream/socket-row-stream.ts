@@ -1,4 +1,5 @@
 import { abortReason, createDeadline, type Deadline } from '@conn/core';
+import { ClosingIterator } from '../closing-iterator.js';
 import { CANCEL_GRACE_MS, type CockroachConnection } from '../connection.js';
 import type { StreamOptions } from '../query-options.js';
 import type { StreamSession } from '../result-stream.js';
@@ -17,7 +18,7 @@ export const SOCKET_STREAM_LIMITS: FeedLimits = Object.freeze({ rows: 10_000, by
  *
  * A hand-written iterator: queued rows are handed out without a promise chain per row.
  */
-export class SocketRowStream<T> implements AsyncIterableIterator<T> {
+export class SocketRowStream<T> extends ClosingIterator<T> {
   private rows: T[] = [];
   private index = 0;
   private state: 'new' | 'open' | 'closed' = 'new';
@@ -32,10 +33,8 @@ export class SocketRowStream<T> implements AsyncIterableIterator<T> {
     private readonly statement: Statement,
     private readonly options: StreamOptions,
     private readonly limits: FeedLimits = SOCKET_STREAM_LIMITS,
-  ) {}
-
-  [Symbol.asyncIterator](): this {
-    return this;
+  ) {
+    super();
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
@@ -43,16 +42,6 @@ export class SocketRowStream<T> implements AsyncIterableIterator<T> {
       return Promise.resolve({ value: this.rows[this.index++] as T, done: false });
     }
     return this.refill();
-  }
-
-  async return(): Promise<IteratorResult<T, undefined>> {
-    await this.close();
-    return { value: undefined, done: true };
-  }
-
-  async throw(error?: unknown): Promise<IteratorResult<T, undefined>> {
-    await this.close();
-    throw error;
   }
 
   private async refill(): Promise<IteratorResult<T, undefined>> {
@@ -121,7 +110,7 @@ export class SocketRowStream<T> implements AsyncIterableIterator<T> {
     this.feed?.wake();
   };
 
-  private close(): Promise<void> {
+  protected override close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;
   }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import pgUtils from 'pg/lib/utils.js';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { decodeRows } from '../../src/copy/copy-rows.js';
 import { copyFromStatement, copyLineOf, copyToStatements } from '../../src/copy/copy-statements.js';
@@ -12,6 +12,9 @@ import {
   rowValues,
 } from '../../src/copy/copy-text.js';
 import { ConfigError } from '../../src/index.js';
+
+/** pg's own parameter serialiser, the reference COPY must agree with. */
+const pgUtils = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils;
 
 /** Strings rich in what the text format must escape, plus any unicode. */
 const hostileString = fc.oneof(
