@@ -2,7 +2,7 @@
 // one run against the same PostgreSQL: CONN_COCKROACHDB_URL, or a throwaway local cluster started by
 // @conn/pg-server. Prints a Markdown table to stdout (progress goes to stderr). Exit code 1 only when
 // an answer was wrong (or the run broke); a missed performance target is reported, not fatal.
-// BENCH_QUICK=1 runs a small smoke version.
+// BENCH_QUICK=1 runs a small smoke version; BENCH_ONLY=<text> only the workloads whose name contains it.
 
 import { availableParallelism } from 'node:os';
 import { startPgServer } from '@conn/pg-server';
@@ -18,6 +18,8 @@ import { selectWorkloads } from './select-workloads.js';
 import { streamWorkload } from './stream-workload.js';
 
 const quick = process.env['BENCH_QUICK'] === '1';
+/** BENCH_ONLY=<text>: measures only the workloads whose name contains it (for a focused rerun). */
+const only = process.env['BENCH_ONLY'] || undefined;
 const SETTINGS = quick
   ? {
       select: { sequentialQueries: 500, concurrentQueries: 2_000, sequentialRounds: 3, rounds: 3 },
@@ -62,7 +64,7 @@ async function main(): Promise<number> {
       ...selectWorkloads(clients, SETTINGS.select),
       streamWorkload({ ours: streamOurs, pg: streamPg, sql: streamSql }, SETTINGS.stream),
       insertWorkload({ ours: insertOurs, oursBefore: insertBefore, pg: insertPg }, SETTINGS.insert),
-    ];
+    ].filter((workload) => only === undefined || workload.name.includes(only));
     const serverVersion = (await insertPg.query<{ v: string }>('SELECT version() AS v')).rows[0]?.v ?? '?';
     const started = performance.now();
     const results: WorkloadResult[] = [];

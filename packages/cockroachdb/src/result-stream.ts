@@ -30,6 +30,10 @@ export class RowStream<T> extends ClosingIterator<T> {
   private cursor: MeasuredCursor<T> | undefined;
   private deadline: Deadline | undefined;
   private batchSize: number;
+  /** The open or the read under way, so {@link abandon} never closes the portal under it. */
+  private pending: Promise<unknown> | undefined;
+  /** Why the stream was ended from outside ({@link abandon}): every later read fails with it. */
+  private failure: unknown;
 
   constructor(
     private readonly openSession: () => Promise<StreamSession>,
@@ -48,16 +52,30 @@ export class RowStream<T> extends ClosingIterator<T> {
     return this.fetch();
   }
 
+  /**
+   * Ends the stream from outside (its transaction is ending): waits for a read under way, closes
+   * the portal, and makes every later `next()` reject with `error` rather than end as if complete.
+   */
+  async abandon(error: unknown): Promise<void> {
+    this.failure ??= error;
+    await this.pending?.catch(() => undefined);
+    await this.close();
+  }
+
   private async fetch(): Promise<IteratorResult<T, undefined>> {
     try {
-      if (this.state === 'new') await this.open();
+      if (this.failure !== undefined) throw this.failure;
+      if (this.state === 'new') await this.track(this.open());
       if (this.state !== 'open' || this.session === undefined || this.cursor === undefined) {
         await this.close();
+        if (this.failure !== undefined) throw this.failure;
         return { value: undefined, done: true };
       }
       const cursor = this.cursor;
       const bytesBefore = cursor.bytesRead;
-      this.rows = await this.session.connection.readCursor(cursor, this.batchSize, this.deadline?.signal);
+      this.rows = await this.track(
+        this.session.connection.readCursor(cursor, this.batchSize, this.deadline?.signal),
+      );
       this.index = 0;
       if (this.rows.length < this.batchSize) this.state = 'exhausted';
       else {
@@ -72,6 +90,15 @@ export class RowStream<T> extends ClosingIterator<T> {
     } catch (error) {
       await this.close();
       throw error;
+    }
+  }
+
+  private async track<R>(work: Promise<R>): Promise<R> {
+    this.pending = work;
+    try {
+      return await work;
+    } finally {
+      this.pending = undefined;
     }
   }
 

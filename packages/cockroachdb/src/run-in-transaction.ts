@@ -178,6 +178,7 @@ async function runAttempt<T>(
     }
     phase = 'body';
     const result = await fn(tx);
+    await tx.closeOpenStream();
     if (onCockroach) {
       phase = 'release';
       await run(`RELEASE SAVEPOINT ${RESTART_SAVEPOINT}`);
@@ -191,6 +192,7 @@ async function runAttempt<T>(
     tx.end('committed');
     return { result, begun: false };
   } catch (raw) {
+    await tx.closeOpenStream();
     tx.end('failed');
     const committing = phase === 'release' || phase === 'commit';
     const error = committing ? commitFailure(raw, phase === 'release' ? 'RELEASE SAVEPOINT' : 'COMMIT') : raw;

@@ -27,6 +27,9 @@ export interface TransactionHost {
 
 type State = 'open' | 'committed' | 'rolled back' | 'failed';
 
+/** Code of the error a transaction's statement gets while one of its streams holds the session. */
+export const STREAM_OPEN_CODE = 'CONN_COCKROACHDB_STREAM_OPEN';
+
 /**
  * A transaction pinned to one session: every statement and CRUD helper on it runs on that session.
  * `await using tx = await db.transaction()` rolls back at the end of the block unless `commit()` ran.
@@ -35,6 +38,12 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
   private state: State = 'open';
   /** Statements still running, so commit/rollback never overtakes one. */
   private running = 0;
+  /**
+   * The stream whose portal holds the session from its first read until it ends. Nothing else can
+   * run on the session meanwhile (its reads continue the portal), so other statements are refused
+   * at once instead of waiting behind a loop that may be waiting for them.
+   */
+  private openStream: RowStream<unknown> | undefined;
 
   /** @internal */
   constructor(
@@ -96,6 +105,7 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     options: QueryOptions & InCall & { singleStatement?: boolean | undefined },
   ): Promise<pg.QueryResult> {
     this.checkOpen();
+    this.checkNoOpenStream();
     this.running++;
     try {
       if (options.call !== undefined) options.call.target = this.connection.address;
@@ -117,11 +127,19 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
       throw new ConfigError('portal: false streams only outside a transaction', { field: 'portal' });
     }
     const signal = combineSignals(options.signal, this.outerSignal);
-    return new RowStream<T>(
+    const stream: RowStream<T> = new RowStream<T>(
       async () => {
         this.checkOpen();
+        this.checkNoOpenStream();
         this.running++;
-        return { connection: this.connection, finish: () => this.running-- };
+        this.openStream = stream;
+        return {
+          connection: this.connection,
+          finish: () => {
+            this.running--;
+            if (this.openStream === stream) this.openStream = undefined;
+          },
+        };
       },
       statement,
       { ...options, signal },
@@ -130,10 +148,12 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
         adaptive: options.batchSize === undefined,
       },
     );
+    return stream;
   }
 
   protected override async openCopySession(signal: AbortSignal | undefined): Promise<CopySession> {
     this.checkOpen();
+    this.checkNoOpenStream();
     this.running++;
     let finished = false;
     return {
@@ -157,6 +177,7 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     return this.host.calls.run(spec, options, async (call) => {
       this.checkManual('commit');
       this.checkOpen();
+      await this.closeOpenStream();
       try {
         call.target = this.connection.address;
         await this.connection.query({ text: 'COMMIT', values: [] }, { signal: call.signal });
@@ -185,7 +206,26 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     this.state = state;
   }
 
+  /**
+   * Closes a stream left open as the transaction ends (COMMIT or ROLLBACK would wait behind its
+   * portal forever); its next read fails with `CONN_COCKROACHDB_TX_ENDED` instead of ending as if
+   * complete. Never throws. @internal
+   */
+  async closeOpenStream(): Promise<void> {
+    const stream = this.openStream;
+    if (stream === undefined) return;
+    await stream.abandon(
+      new QueryError(
+        'the transaction ended while this stream was open; the rows after the last one read were not read',
+        {
+          code: 'CONN_COCKROACHDB_TX_ENDED',
+        },
+      ),
+    );
+  }
+
   private async rollbackQuietly(): Promise<void> {
+    await this.closeOpenStream();
     try {
       if (this.connection.usable) await this.connection.query({ text: 'ROLLBACK', values: [] });
       this.finish('rolled back');
@@ -207,6 +247,15 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
       throw new QueryError(`the transaction is ${this.state}; start a new one`, {
         code: 'CONN_COCKROACHDB_TX_ENDED',
       });
+    }
+  }
+
+  private checkNoOpenStream(): void {
+    if (this.openStream !== undefined) {
+      throw new QueryError(
+        'a stream of this transaction is still open and holds its session: read it to the end or leave its loop before running other statements on the transaction (or stream outside it)',
+        { code: STREAM_OPEN_CODE },
+      );
     }
   }
 
