@@ -201,6 +201,24 @@ export class AmbiguousCommitError extends QueryError {
 }
 defineErrorClass(AmbiguousCommitError, 'AmbiguousCommitError', 'CONN_COCKROACHDB_AMBIGUOUS_COMMIT', false);
 
+/**
+ * COMMIT rolled the transaction back instead: a statement in it had failed (an error caught and
+ * not rethrown), which aborted it, and the server answers COMMIT on an aborted transaction with a
+ * rollback. Nothing of the transaction was stored. `cause` is that statement's error when this
+ * transaction saw it.
+ */
+export class CommitRolledBackError extends QueryError {
+  constructor(message: string, options: ConnErrorOptions = {}) {
+    super(message, { ...options, retryable: false });
+  }
+}
+defineErrorClass(
+  CommitRolledBackError,
+  'CommitRolledBackError',
+  'CONN_COCKROACHDB_COMMIT_ROLLED_BACK',
+  false,
+);
+
 /** `runInTransaction` ran out of attempts; `cause` is the last retryable error. */
 export class MaxRetriesExceededError extends QueryError {
   /** Attempts made, the first one included. */

@@ -36,6 +36,7 @@ export {
   CheckViolationError,
   CockroachDBAuthenticationError,
   CockroachDBConnectionError,
+  CommitRolledBackError,
   DeadlockError,
   ForeignKeyViolationError,
   InsufficientPrivilegeError,
@@ -102,6 +103,6 @@ export type {
   WriteOptions,
 } from './sql-executor.js';
 export { SqlExecutor } from './sql-executor.js';
-export { STREAM_OPEN_CODE, Transaction } from './transaction.js';
+export { Transaction } from './transaction.js';
 export type { IsolationLevel, TransactionOptions } from './transaction-options.js';
 export { parseCockroachUrl } from './url.js';

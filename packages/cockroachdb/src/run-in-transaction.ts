@@ -178,21 +178,29 @@ async function runAttempt<T>(
     }
     phase = 'body';
     const result = await fn(tx);
-    await tx.closeOpenStream();
+    await tx.releaseForCommit();
+    // The callback caught an error that aborted the transaction: nothing may be committed.
+    if (connection.transactionStatus === 'E') throw abortedInCallback(tx, onCockroach);
     if (onCockroach) {
       phase = 'release';
-      await run(`RELEASE SAVEPOINT ${RESTART_SAVEPOINT}`);
+      await run(`RELEASE SAVEPOINT ${RESTART_SAVEPOINT}`).catch((error: unknown) => {
+        // The same, told by the server: its ReadyForQuery had not arrived when the callback returned.
+        throw (error as { sqlstate?: string }).sqlstate === '25P02'
+          ? abortedInCallback(tx, onCockroach)
+          : error;
+      });
       tx.end('committed');
       // RELEASE was the commit point; COMMIT only resets the session, so its failure loses nothing.
       await run('COMMIT').catch(() => connection.destroy());
     } else {
       phase = 'commit';
-      await run('COMMIT');
+      const answer = (await run('COMMIT')) as { command?: string };
+      if (answer.command === 'ROLLBACK') throw abortedInCallback(tx, onCockroach);
     }
     tx.end('committed');
     return { result, begun: false };
   } catch (raw) {
-    await tx.closeOpenStream();
+    await tx.releaseForRollback();
     tx.end('failed');
     const committing = phase === 'release' || phase === 'commit';
     const error = committing ? commitFailure(raw, phase === 'release' ? 'RELEASE SAVEPOINT' : 'COMMIT') : raw;
@@ -208,6 +216,16 @@ async function runAttempt<T>(
     begun = await restart(connection, onCockroach && begun && !lost, deadline);
     return { failure: { error, retryable }, begun };
   }
+}
+
+/**
+ * The error for a transaction an error caught inside the callback left aborted: a retryable one
+ * is retried as if the callback had rethrown it, any other is `CommitRolledBackError`.
+ */
+function abortedInCallback(tx: Transaction, onCockroach: boolean): unknown {
+  const cause = tx.failureThatAborted;
+  const sqlstate = (cause as { sqlstate?: string } | undefined)?.sqlstate;
+  return isRetryableSqlstate(sqlstate, !onCockroach) ? cause : tx.rolledBackAtCommit();
 }
 
 /** The mapped error behind an `AmbiguousCommitError`, to tell why the commit failed. */

@@ -191,7 +191,7 @@ export abstract class SqlExecutor {
    * Streams rows through a server-side portal, `batchSize` rows per round trip, reading the next batch
    * only when the loop asks for it. Leaving the loop early (`break`, `return`, a throw) closes the
    * portal and frees the connection. On a transaction the open stream holds its session: other
-   * statements on the transaction meanwhile fail with `CONN_COCKROACHDB_STREAM_OPEN`, and ending
+   * statements on the transaction meanwhile fail with `CONN_COCKROACHDB_SESSION_BUSY`, and ending
    * the transaction closes the stream (its next read fails with `CONN_COCKROACHDB_TX_ENDED`).
    * @example for await (const row of db.stream('SELECT * FROM events')) { ... }
    */

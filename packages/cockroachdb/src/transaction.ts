@@ -2,6 +2,7 @@ import {
   type CallOptions,
   type CallRunner,
   ConfigError,
+  ConnError,
   type EventPublisher,
   type Lease,
   QueryError,
@@ -10,7 +11,9 @@ import type pg from 'pg';
 import type { Catalog } from './catalog.js';
 import { commitFailure } from './commit-failure.js';
 import { CANCEL_GRACE_MS, type CockroachConnection, type ServerKind } from './connection.js';
+import { SESSION_BUSY_CODE } from './copy/copy-options.js';
 import type { CopySession } from './copy/session-idle.js';
+import { CommitRolledBackError } from './errors.js';
 import type { InCall, InCallSpec, QueryOptions, StreamOptions } from './query-options.js';
 import { RowStream } from './result-stream.js';
 import type { Statement } from './sql/statement.js';
@@ -27,9 +30,6 @@ export interface TransactionHost {
 
 type State = 'open' | 'committed' | 'rolled back' | 'failed';
 
-/** Code of the error a transaction's statement gets while one of its streams holds the session. */
-export const STREAM_OPEN_CODE = 'CONN_COCKROACHDB_STREAM_OPEN';
-
 /**
  * A transaction pinned to one session: every statement and CRUD helper on it runs on that session.
  * `await using tx = await db.transaction()` rolls back at the end of the block unless `commit()` ran.
@@ -38,12 +38,14 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
   private state: State = 'open';
   /** Statements still running, so commit/rollback never overtakes one. */
   private running = 0;
+  /** The statement error that left the transaction aborted, named when COMMIT rolls back. */
+  private abortedBy: unknown;
   /**
-   * The stream whose portal holds the session from its first read until it ends. Nothing else can
-   * run on the session meanwhile (its reads continue the portal), so other statements are refused
-   * at once instead of waiting behind a loop that may be waiting for them.
+   * What has the session to itself: a stream (its portal, from its first read until it ends) or a
+   * COPY. Nothing else can run on the session meanwhile, so other statements are refused at once
+   * instead of waiting behind a loop or a row source that may be waiting for them.
    */
-  private openStream: RowStream<unknown> | undefined;
+  private holder: RowStream<unknown> | 'COPY' | undefined;
 
   /** @internal */
   constructor(
@@ -105,7 +107,7 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     options: QueryOptions & InCall & { singleStatement?: boolean | undefined },
   ): Promise<pg.QueryResult> {
     this.checkOpen();
-    this.checkNoOpenStream();
+    this.checkSessionFree();
     this.running++;
     try {
       if (options.call !== undefined) options.call.target = this.connection.address;
@@ -115,6 +117,9 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
         rowMode: options.rowMode === 'array' ? 'array' : undefined,
         singleStatement: options.singleStatement,
       });
+    } catch (error) {
+      this.noteFailure(error);
+      throw error;
     } finally {
       this.running--;
     }
@@ -130,14 +135,14 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     const stream: RowStream<T> = new RowStream<T>(
       async () => {
         this.checkOpen();
-        this.checkNoOpenStream();
+        this.checkSessionFree();
         this.running++;
-        this.openStream = stream;
+        this.holder = stream;
         return {
           connection: this.connection,
           finish: () => {
             this.running--;
-            if (this.openStream === stream) this.openStream = undefined;
+            if (this.holder === stream) this.holder = undefined;
           },
         };
       },
@@ -153,8 +158,9 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
 
   protected override async openCopySession(signal: AbortSignal | undefined): Promise<CopySession> {
     this.checkOpen();
-    this.checkNoOpenStream();
+    this.checkSessionFree();
     this.running++;
+    this.holder = 'COPY';
     let finished = false;
     return {
       connection: this.connection,
@@ -163,6 +169,7 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
         if (finished) return;
         finished = true;
         this.running--;
+        if (this.holder === 'COPY') this.holder = undefined;
       },
     };
   }
@@ -177,15 +184,20 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     return this.host.calls.run(spec, options, async (call) => {
       this.checkManual('commit');
       this.checkOpen();
-      await this.closeOpenStream();
+      await this.releaseForCommit();
+      let answer: pg.QueryResult;
       try {
         call.target = this.connection.address;
-        await this.connection.query({ text: 'COMMIT', values: [] }, { signal: call.signal });
-        this.finish('committed');
+        answer = await this.connection.query({ text: 'COMMIT', values: [] }, { signal: call.signal });
       } catch (error) {
         this.finish('failed');
         throw commitFailure(call.reason ?? error, 'COMMIT');
       }
+      if (answer.command === 'ROLLBACK') {
+        this.finish('rolled back');
+        throw this.rolledBackAtCommit();
+      }
+      this.finish('committed');
     });
   }
 
@@ -207,25 +219,67 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
   }
 
   /**
-   * Closes a stream left open as the transaction ends (COMMIT or ROLLBACK would wait behind its
-   * portal forever); its next read fails with `CONN_COCKROACHDB_TX_ENDED` instead of ending as if
-   * complete. Never throws. @internal
+   * Gets the session ready for COMMIT. A stream left open is closed (COMMIT would wait behind its
+   * portal forever), and its next read fails with `CONN_COCKROACHDB_TX_ENDED` instead of ending as
+   * if complete. A COPY still running refuses the commit with `CONN_COCKROACHDB_SESSION_BUSY`: it
+   * cannot be stopped without aborting the transaction. @internal
    */
-  async closeOpenStream(): Promise<void> {
-    const stream = this.openStream;
-    if (stream === undefined) return;
-    await stream.abandon(
-      new QueryError(
-        'the transaction ended while this stream was open; the rows after the last one read were not read',
-        {
-          code: 'CONN_COCKROACHDB_TX_ENDED',
-        },
-      ),
+  async releaseForCommit(): Promise<void> {
+    if (this.holder === 'COPY') {
+      throw new QueryError(
+        'a COPY of this transaction is still running: finish it (read copyTo to its end or leave its loop) before committing',
+        { code: SESSION_BUSY_CODE },
+      );
+    }
+    await this.holder?.abandon(this.endedUnderStream());
+  }
+
+  /**
+   * Gets the session ready for ROLLBACK; never throws. A stream left open is closed as for a
+   * commit. Under a COPY still running the session is closed instead: the server rolls the
+   * transaction back as the connection drops. @internal
+   */
+  async releaseForRollback(): Promise<void> {
+    if (this.holder === 'COPY') this.connection.destroy();
+    else await this.holder?.abandon(this.endedUnderStream());
+  }
+
+  private endedUnderStream(): QueryError {
+    return new QueryError(
+      'the transaction ended while this stream was open; the rows after the last one read were not read',
+      { code: 'CONN_COCKROACHDB_TX_ENDED' },
+    );
+  }
+
+  /** The latest statement error the server answered in this transaction, if any. @internal */
+  get failureThatAborted(): unknown {
+    return this.abortedBy;
+  }
+
+  /**
+   * Remembers the latest statement error from the server: any of them aborts the transaction
+   * (until a `ROLLBACK TO SAVEPOINT`). 25P02 ("transaction is aborted") only repeats an earlier one.
+   */
+  private noteFailure(error: unknown): void {
+    const sqlstate = (error as { sqlstate?: unknown }).sqlstate;
+    if (typeof sqlstate === 'string' && sqlstate !== '25P02') this.abortedBy = error;
+  }
+
+  /**
+   * The error for a COMMIT the server answered with a rollback (the transaction was aborted by an
+   * earlier failure). @internal
+   */
+  rolledBackAtCommit(): CommitRolledBackError {
+    const cause = this.abortedBy;
+    const code = cause instanceof ConnError ? ` (${cause.code})` : '';
+    return new CommitRolledBackError(
+      `COMMIT rolled the transaction back: a statement in it failed earlier${code} and aborted it, so nothing of it was stored`,
+      cause === undefined ? {} : { cause },
     );
   }
 
   private async rollbackQuietly(): Promise<void> {
-    await this.closeOpenStream();
+    await this.releaseForRollback();
     try {
       if (this.connection.usable) await this.connection.query({ text: 'ROLLBACK', values: [] });
       this.finish('rolled back');
@@ -250,13 +304,15 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     }
   }
 
-  private checkNoOpenStream(): void {
-    if (this.openStream !== undefined) {
-      throw new QueryError(
-        'a stream of this transaction is still open and holds its session: read it to the end or leave its loop before running other statements on the transaction (or stream outside it)',
-        { code: STREAM_OPEN_CODE },
-      );
-    }
+  private checkSessionFree(): void {
+    if (this.holder === undefined) return;
+    const what =
+      this.holder === 'COPY'
+        ? 'a COPY of this transaction is still running and holds its session: let it finish'
+        : 'a stream of this transaction is still open and holds its session: read it to the end or leave its loop';
+    throw new QueryError(`${what} before running anything else on the transaction`, {
+      code: SESSION_BUSY_CODE,
+    });
   }
 
   private checkManual(what: string): void {
