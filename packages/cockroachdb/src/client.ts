@@ -33,6 +33,7 @@ import {
   createDatabaseStatement,
   dropDatabaseStatement,
 } from './sql/ddl-statements.js';
+import { checkNoOpenTransaction } from './sql/open-transaction.js';
 import type { Statement } from './sql/statement.js';
 import { SqlExecutor } from './sql-executor.js';
 import { SocketRowStream } from './stream/socket-row-stream.js';
@@ -285,6 +286,11 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
     statement: Statement,
     options: QueryOptions & InCall & { singleStatement?: boolean | undefined },
   ): Promise<pg.QueryResult> {
+    try {
+      checkNoOpenTransaction(statement.text);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const call = options.call;
     // A cancel would hit whatever runs on the session, so only a statement with a deadline of the
     // caller's own is cancelled, on a session to itself. The default deadline ends the call without

@@ -91,6 +91,7 @@ export type {
   DropTableOptions,
 } from './sql/ddl-statements.js';
 export { maskSecrets } from './sql/mask-secrets.js';
+export { OPEN_TRANSACTION_CODE } from './sql/open-transaction.js';
 export type { OrderBy, SelectOptions } from './sql/select-statement.js';
 export type { Row } from './sql/statement.js';
 export type { Where } from './sql/where.js';
