@@ -21,8 +21,8 @@ const READ_ONLY = /^(Find[A-Za-z]*|GetStatus|GetSchema|GetUserDetails|GetMetrics
 
 /**
  * Checks a query before anything is sent.
- * @throws ConfigError `CONN_APERTUREDB_QUERY_ARGUMENT` for text that is not a JSON array, an empty
- * query, or a command that is not `{ "<Name>": { ... } }`.
+ * @throws ConfigError `CONN_APERTUREDB_QUERY_ARGUMENT` for text that is not a JSON array, commands
+ * JSON cannot hold (a BigInt, a cycle), an empty query, or a command that is not `{ "<Name>": { ... } }`.
  */
 export function prepareQuery(query: ApertureDBQueryInput): PreparedQuery {
   let commands: unknown;
@@ -37,7 +37,12 @@ export function prepareQuery(query: ApertureDBQueryInput): PreparedQuery {
     }
   } else {
     commands = query;
-    json = JSON.stringify(query);
+    try {
+      json = JSON.stringify(query);
+    } catch {
+      // A BigInt or a cycle: JSON has no form for them. The parser's message is not passed on.
+      throw argumentError('the commands cannot be written as JSON (a BigInt or a circular reference?)');
+    }
   }
   if (!Array.isArray(commands) || commands.length === 0)
     throw argumentError('a query is a non-empty array of commands');

@@ -142,7 +142,8 @@ export async function runParallel(
     while (stopReason === undefined) {
       let batch: Batch | undefined;
       try {
-        batch = await reader.next();
+        // A stalled async source must not hold a stopped run: the read is given up on at the stop.
+        batch = await reader.next(inFlight.signal);
       } catch (error) {
         return stop(error);
       }
@@ -159,7 +160,10 @@ export async function runParallel(
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await reader.close();
+    const closing = reader.close();
+    // A read still pending after a stop may never end; the source is closed once it does.
+    if (reader.isReading) closing.catch(() => undefined);
+    else await closing;
   }
   if (stopReason !== undefined) throw stopReason;
   return {
@@ -178,6 +182,7 @@ class BatchReader {
   #exhausted = false;
   #batches = 0;
   #items = 0;
+  #reading = 0;
 
   constructor(source: Iterable<ParallelItem> | AsyncIterable<ParallelItem>, batchSize: number) {
     this.#iterator =
@@ -187,10 +192,34 @@ class BatchReader {
     this.#batchSize = batchSize;
   }
 
-  next(): Promise<Batch | undefined> {
+  /** True while a read of the source has not returned. */
+  get isReading(): boolean {
+    return this.#reading > 0;
+  }
+
+  /** The next batch; `undefined` at the end, or at once when `stop` aborts (the read goes on alone). */
+  next(stop: AbortSignal): Promise<Batch | undefined> {
+    if (stop.aborted) return Promise.resolve(undefined);
+    this.#reading++;
     const read = this.#lock.then(() => this.#read());
-    this.#lock = read.catch(() => undefined);
-    return read;
+    this.#lock = read.then(
+      () => this.#reading--,
+      () => this.#reading--,
+    );
+    return new Promise<Batch | undefined>((resolve, reject) => {
+      const onStop = (): void => resolve(undefined);
+      stop.addEventListener('abort', onStop, { once: true });
+      read.then(
+        (batch) => {
+          stop.removeEventListener('abort', onStop);
+          resolve(batch);
+        },
+        (error: unknown) => {
+          stop.removeEventListener('abort', onStop);
+          reject(error);
+        },
+      );
+    });
   }
 
   async close(): Promise<void> {
