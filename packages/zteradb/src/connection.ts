@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import {
   type CancelSource,
   type ConnError,
+  ConnectionError,
   connectSocket,
   FramedConnection,
   ProtocolError,
@@ -219,7 +220,9 @@ export class ZTeraDBConnection {
       let result: ZTeraDBQueryEvent | undefined;
       while (reader.state === 'reading' || reader.state === 'awaiting-complete') {
         const next =
-          reader.state === 'awaiting-complete' ? await this.#withinGrace(frames) : await frames.next();
+          reader.state === 'awaiting-complete'
+            ? await this.#completeWithinGrace(frames)
+            : await frames.next();
         if (next === 'expired' || next.done === true) break;
         const batch: AnswerBatch = { rows: [], result: undefined };
         let failure: { readonly error: unknown } | undefined;
@@ -289,6 +292,23 @@ export class ZTeraDBConnection {
     } catch {
       // An error frame or a transport failure while dropping: not worth keeping; close.
       return false;
+    }
+  }
+
+  /**
+   * After a single result: its QUERY_COMPLETE, or `'expired'` when none came within the grace or
+   * the server closed the socket instead. The result already received is the answer either way
+   * (reporting a write that succeeded as one that may have executed invites a duplicate); the
+   * connection is not reused.
+   */
+  async #completeWithinGrace(
+    frames: AsyncIterator<ResponseEnvelope, undefined>,
+  ): Promise<IteratorResult<ResponseEnvelope, undefined> | 'expired'> {
+    try {
+      return await this.#withinGrace(frames);
+    } catch (error) {
+      if (error instanceof ConnectionError) return 'expired';
+      throw error;
     }
   }
 

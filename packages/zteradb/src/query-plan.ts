@@ -54,5 +54,7 @@ export function planQuery(query: ZTeraDBQueryInput, expected: readonly ZTeraDBRe
 }
 
 function isBuilder(query: ZTeraDBQueryInput): query is ZqlQuery<object> {
+  // An untyped caller may pass null or undefined: the query-object check then refuses it.
+  if (typeof query !== 'object' || query === null) return false;
   return typeof (query as { toWire?: unknown }).toWire === 'function';
 }
