@@ -2,7 +2,7 @@
 // socket closes, what stays held until clearFaults().
 import net, { type Socket } from 'node:net';
 import { AbortError, ConnectionError, FrameReader, Secret } from '@conn/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   buildConnectRequest,
   type JsonObject,
@@ -148,14 +148,21 @@ describe('ZTeraDB test server: faults', () => {
 
   it('slow-rows: close() mid-answer ends it and leaves no timer behind', async () => {
     const { server, client } = await setup();
-    const timersBefore = activeTimers();
-    server.fault({ kind: 'slow-rows', delayMs: 600_000 });
-    sendQuery(client, SELECT_USERS);
-    expect(rowsOf([await client.next()])).toEqual([{ id: 1, email: 'john.doe@example.com', status: true }]);
-    expect(activeTimers()).toBe(timersBefore + 1);
-    await server.close();
-    expect(await client.closedByServer()).toEqual([]);
-    expect(activeTimers()).toBe(timersBefore);
+    // The pause between rows is the only 600 s timer: follow that one handle (counting every
+    // timer of the process would also count whatever else runs in this worker).
+    const pauses = watchTimers(600_000);
+    try {
+      server.fault({ kind: 'slow-rows', delayMs: 600_000 });
+      sendQuery(client, SELECT_USERS);
+      expect(rowsOf([await client.next()])).toEqual([{ id: 1, email: 'john.doe@example.com', status: true }]);
+      expect(pauses.pending()).toBe(1);
+      await server.close();
+      expect(await client.closedByServer()).toEqual([]);
+      expect(pauses.started()).toBe(1);
+      expect(pauses.pending()).toBe(0);
+    } finally {
+      pauses.restore();
+    }
   });
 
   it('server-error: one error frame (default QUERY_ERROR), no QUERY_COMPLETE, connection kept', async () => {
@@ -291,8 +298,30 @@ describe('ZTeraDB test server: counters and waits', () => {
 
 const codec = zteradbJsonCodec();
 
-function activeTimers(): number {
-  return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+/** Follows the timers of exactly `delayMs` started from now on: how many, and how many still pending. */
+function watchTimers(delayMs: number): { started(): number; pending(): number; restore(): void } {
+  const timers: NodeJS.Timeout[] = [];
+  const realSetTimeout = globalThis.setTimeout;
+  const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
+    callback: (...args: unknown[]) => void,
+    ms?: number,
+    ...args: unknown[]
+  ) => {
+    const timer = realSetTimeout(callback, ms, ...args);
+    if (ms === delayMs) timers.push(timer);
+    return timer;
+  }) as typeof setTimeout);
+  return {
+    started: () => timers.length,
+    // A cleared or fired timer no longer holds the event loop open.
+    pending: () => timers.filter((timer) => !timerDone(timer)).length,
+    restore: () => spy.mockRestore(),
+  };
+}
+
+/** Node marks a timer that fired or was cleared as destroyed. */
+function timerDone(timer: NodeJS.Timeout): boolean {
+  return (timer as unknown as { _destroyed: boolean })._destroyed;
 }
 
 /** A socket that hands back whole frames as raw bytes, so a malformed one can be inspected. */
