@@ -38,7 +38,7 @@ import {
 } from './options.js';
 import { checkInsertPayload, checkQueryText } from './package-size.js';
 import { giveAnsweredBuffer } from './protocol/payload-reuse.js';
-import { failureVerdict, retryDecision } from './request-failure.js';
+import { failureVerdict, type RequestKind, retryDecision } from './request-failure.js';
 import { unsafeTextError } from './safe-text.js';
 import { convertResult, parsePrecision, precisionNumber, type TimePrecision } from './time-precision.js';
 
@@ -63,8 +63,6 @@ export interface InsertResult {
   readonly pointCount: number;
 }
 
-type Operation = 'query' | 'insert';
-
 /**
  * A SiriDB client over a list of hosts: one multiplexed, authenticated connection per host;
  * requests go to a weighted random primary, to backups only when no primary is available;
@@ -84,7 +82,7 @@ export class SiriDBClient implements AsyncDisposable {
   readonly #calls: CallRunner;
   /** Created on first use (`connect()` or a request), so a client nobody uses opens nothing. */
   #hostPool: SiriDBHostPool | undefined;
-  #databasePrecision: Promise<TimePrecision> | undefined;
+  #precisionLookup: PrecisionLookup | undefined;
   #closed = false;
 
   constructor(options: SiriDBClientOptions) {
@@ -148,10 +146,11 @@ export class SiriDBClient implements AsyncDisposable {
     // SiriDB runs a query only up to a NUL; a lone surrogate would be sent as U+FFFD
     const unsafe = unsafeTextError(query, 'the query', 'query');
     if (unsafe !== undefined) return Promise.reject(unsafe);
+    const write = !READ_ONLY_QUERY.test(query);
     const spec = {
       operation: 'query',
       statement: query,
-      write: !READ_ONLY_QUERY.test(query),
+      write,
       defaultTimeoutMs: this.#options.queryTimeoutMs,
     };
     // Not an async function: the usual query (no precision conversion) keeps no frame of its own
@@ -163,7 +162,8 @@ export class SiriDBClient implements AsyncDisposable {
       const serverSide = options.precisionMode === 'server';
       const sentPrecision = serverSide && wanted !== undefined ? precisionNumber(wanted) : null;
       const request: RequestOptions = { cancel: call };
-      const raw = this.#attempt('query', call, (connection) =>
+      // a query that may change data is never sent again once it may have reached a server
+      const raw = this.#attempt(write ? 'write-query' : 'query', call, (connection) =>
         connection.query(query, sentPrecision, request),
       );
       if (serverSide || wanted === undefined) return raw;
@@ -297,11 +297,11 @@ export class SiriDBClient implements AsyncDisposable {
    * retry loop (no closures, no async frames), which is measurable per request.
    */
   #attempt<T>(
-    operation: Operation,
+    operation: RequestKind,
     call: CallContext,
     send: (connection: SiriDBConnection) => Promise<T>,
   ): Promise<T> {
-    const leased = this.#lease(call, operation === 'query', NO_HOSTS);
+    const leased = this.#lease(call, operation !== 'insert', NO_HOSTS);
     if (leased instanceof Promise) return this.#retrying(operation, call, send, 0, new Set(), leased);
     call.target = leased.host;
     const sent = send(leased.resource);
@@ -325,7 +325,7 @@ export class SiriDBClient implements AsyncDisposable {
 
   /** Attempts from `firstAttempt` on, through core's `retry()`; the first may take a lease already asked for. */
   #retrying<T>(
-    operation: Operation,
+    operation: RequestKind,
     call: CallContext,
     send: (connection: SiriDBConnection) => Promise<T>,
     firstAttempt: number,
@@ -337,7 +337,7 @@ export class SiriDBClient implements AsyncDisposable {
         const attempt = firstAttempt + retryIndex;
         const lease = await (retryIndex === 0 && pendingLease !== undefined
           ? pendingLease
-          : this.#lease(call, operation === 'query' && attempt === 0, failedHosts));
+          : this.#lease(call, operation !== 'insert' && attempt === 0, failedHosts));
         call.target = lease.host;
         let answer: T;
         try {
@@ -360,7 +360,7 @@ export class SiriDBClient implements AsyncDisposable {
   }
 
   /** Whether and when a failed attempt is tried again: never once the call ended. */
-  #retryDecision(operation: Operation, call: CallContext, error: unknown): number | 'fail' {
+  #retryDecision(operation: RequestKind, call: CallContext, error: unknown): number | 'fail' {
     return call.reason !== undefined || !isConnError(error)
       ? 'fail'
       : retryDecision(failureVerdict(operation, error), this.#options.poolErrorRetryMs);
@@ -368,7 +368,7 @@ export class SiriDBClient implements AsyncDisposable {
 
   /** Gives the lease back after a failed attempt and does what the failure calls for; returns it. */
   #attemptFailed(
-    operation: Operation,
+    operation: RequestKind,
     call: CallContext,
     lease: HostLease<SiriDBHost, SiriDBConnection>,
     failedHosts: Set<SiriDBHost>,
@@ -392,21 +392,46 @@ export class SiriDBClient implements AsyncDisposable {
     return failure;
   }
 
+  /**
+   * The database's precision, looked up once and shared by the calls that need it meanwhile. The
+   * lookup runs within the call that started it: when that call ended (its deadline or signal)
+   * and so the lookup failed, the others ask again within their own deadline instead of failing
+   * with that call's error.
+   */
   async #getDatabasePrecision(call: CallContext): Promise<TimePrecision> {
-    if (this.#databasePrecision === undefined) {
-      const lookup = this.#attempt('query', call, (connection) =>
-        connection.query('show time_precision', null, { cancel: call }),
-      ).then((result) => {
-        const data = result['data'] as { name: string; value: unknown }[] | undefined;
-        return parsePrecision(data?.find((entry) => entry.name === 'time_precision')?.value);
-      });
-      this.#databasePrecision = lookup;
-      lookup.catch(() => {
-        if (this.#databasePrecision === lookup) this.#databasePrecision = undefined;
-      });
+    for (;;) {
+      this.#precisionLookup ??= this.#lookupPrecision(call);
+      const lookup = this.#precisionLookup;
+      try {
+        return await raceWithSignal(lookup.result, call.signal, 'time precision lookup');
+      } catch (error) {
+        // a failed lookup is already forgotten (see `#lookupPrecision`); the next turn starts anew
+        if (lookup.owner === call || lookup.owner.reason === undefined || call.reason !== undefined) {
+          throw error;
+        }
+      }
     }
-    return raceWithSignal(this.#databasePrecision, call.signal, 'time precision lookup');
   }
+
+  #lookupPrecision(call: CallContext): PrecisionLookup {
+    const result = this.#attempt('query', call, (connection) =>
+      connection.query('show time_precision', null, { cancel: call }),
+    ).then((answer) => {
+      const data = answer['data'] as { name: string; value: unknown }[] | undefined;
+      return parsePrecision(data?.find((entry) => entry.name === 'time_precision')?.value);
+    });
+    const lookup = { owner: call, result };
+    result.catch(() => {
+      if (this.#precisionLookup === lookup) this.#precisionLookup = undefined;
+    });
+    return lookup;
+  }
+}
+
+/** A lookup of the database's precision and the call it runs within. */
+interface PrecisionLookup {
+  readonly owner: CallContext;
+  readonly result: Promise<TimePrecision>;
 }
 
 const NO_HOSTS: ReadonlySet<SiriDBHost> = new Set();
