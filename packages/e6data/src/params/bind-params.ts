@@ -1,3 +1,4 @@
+import { ConfigError } from '@conn/core';
 import { toSqlLiteral } from './literals.js';
 import type { BindOptions, SqlParam, SqlParams } from './param-types.js';
 import { paramsError } from './params-error.js';
@@ -92,11 +93,18 @@ function countOf(params: SqlParams): number {
  * binding): `?` or `$1…$n` for an array, `:name` for an object. Placeholders inside strings,
  * quoted identifiers and comments are left alone, as is a `::` cast. Without `params` the SQL is
  * returned as written.
- * @throws ConfigError `CONN_E6DATA_PARAMS` (field `params`) for mixed styles, a missing or unused
+ * @throws ConfigError `CONN_CONFIG` (field `sql`) when `sql` is not a string;
+ * ConfigError `CONN_E6DATA_PARAMS` (field `params`) for mixed styles, a missing or unused
  * parameter, `$0`, parameters for SQL without placeholders, or a value no literal can carry.
  * Messages never contain parameter values.
  */
 export function bindParams(sql: string, params: SqlParams | undefined, options: BindOptions = {}): string {
+  // Callers from plain JavaScript: a typed error rather than a TypeError from `trim`.
+  if (typeof sql !== 'string') {
+    throw new ConfigError(`the SQL statement must be a string, got ${sql === null ? 'null' : typeof sql}`, {
+      field: 'sql',
+    });
+  }
   if (params === undefined) return sql;
   if (typeof params !== 'object' || params === null)
     throw paramsError('params must be an array or an object');

@@ -67,6 +67,8 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
   #index = 0;
   #ended = false;
   #closed = false;
+  /** The error that closed the cursor, if one did: the cause of every later read's rejection. */
+  #failure: unknown;
   /** This cursor counts as an open query of its client (for the strategy boundary). */
   #counted = false;
   #rows: RowBuilder = () => [];
@@ -276,10 +278,13 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
 
   /** A failed query is cleared at once; the caller gets the error (a 456 mid-query says so). */
   #failed(error: unknown): unknown {
+    const failure =
+      failureOf(error) === 'wrong-strategy' && this.#open !== undefined
+        ? strategyChangedMidQuery(error)
+        : error;
+    if (!this.#closed) this.#failure = failure;
     void this.close();
-    return failureOf(error) === 'wrong-strategy' && this.#open !== undefined
-      ? strategyChangedMidQuery(error)
-      : error;
+    return failure;
   }
 
   #ensureOpen(call: CallContext): Promise<OpenQuery> {
@@ -326,8 +331,11 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     this.#batch = undefined;
     const open = await this.#ensureOpen(call);
     if (this.#closed) {
-      this.#ended = true;
-      return;
+      // Rows are left on the server: "no more rows" would be a silently truncated result.
+      throw new ConnError('the e6data cursor was closed before its last row was read', {
+        code: 'CONN_E6DATA_CURSOR_CLOSED',
+        cause: this.#failure,
+      });
     }
     const ahead = this.#ahead;
     this.#ahead = undefined;
