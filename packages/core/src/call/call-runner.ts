@@ -4,6 +4,7 @@ import {
   AbortError,
   asConnError,
   ClientClosedError,
+  ConfigError,
   ConnectionError,
   isConnError,
   TimeoutError,
@@ -99,6 +100,9 @@ export class CallRunner {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (signal !== undefined && !isAbortSignal(signal)) {
+      return Promise.reject(new ConfigError('signal must be an AbortSignal', { field: 'signal' }));
+    }
     if (signal?.aborted) return Promise.reject(abortReason(signal, spec.operation));
 
     const call = new CallContext(spec.operation, timeoutMs, signal);
@@ -175,6 +179,18 @@ export class CallRunner {
     channel.asyncStart.publish(payload);
     channel.asyncEnd.publish(payload);
   }
+}
+
+/** An AbortSignal, or something that behaves as one (another realm's); plain JavaScript may pass anything. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  if (value instanceof AbortSignal) return true;
+  const candidate = value as { aborted?: unknown; addEventListener?: unknown } | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.aborted === 'boolean' &&
+    typeof candidate.addEventListener === 'function'
+  );
 }
 
 function checkTimeout(value: number | undefined, field: string): number | undefined {

@@ -11,8 +11,11 @@ export function withMayHaveExecuted(error: ConnError): ConnError {
     message: string,
     options: { code: ConnError['code']; cause: unknown; retryable: boolean; details: ConnError['details'] },
   ) => ConnError;
+  // A message that already says so (a transport error of a sent request) is not told twice.
   const note = 'the request had been sent, so it may have been executed';
-  const message = error.message.includes(note) ? error.message : `${error.message} (${note})`;
+  const message = error.message.includes('may have been executed')
+    ? error.message
+    : `${error.message} (${note})`;
   return new ErrorClass(message, {
     code: error.code,
     cause: error.cause,

@@ -170,6 +170,19 @@ describe('CallRunner: closed client, abort, errors', () => {
     expect(workSignal?.aborted).toBe(true);
   });
 
+  it('refuses a signal that is not an AbortSignal with ConfigError, without running the work', async () => {
+    const { runner: calls } = runner();
+    const work = vi.fn(() => Promise.resolve(1));
+    for (const signal of [{}, 5, 'stop', { aborted: false }]) {
+      const error = await rejection(
+        calls.run({ operation: 'query' }, { signal: signal as unknown as AbortSignal }, work),
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).field).toBe('signal');
+    }
+    expect(work).not.toHaveBeenCalled();
+  });
+
   it('rejects at once for an already aborted signal', async () => {
     const { runner: calls } = runner();
     const work = vi.fn(() => Promise.resolve(1));
@@ -239,6 +252,17 @@ describe('CallRunner: closed client, abort, errors', () => {
     expect(sentThenLost).toBeInstanceOf(ConnectionError);
     expect(sentThenLost.retryable).toBe(false);
     expect(sentThenLost.details['mayHaveExecuted']).toBe(true);
+
+    // A transport message that already says so is not told twice.
+    const alreadySaid = await rejection(
+      calls.run({ operation: 'insert', write: true }, {}, (call) => {
+        call.markSent();
+        return Promise.reject(
+          new ConnectionError('connection closed (the request was sent and may have been executed)'),
+        );
+      }),
+    );
+    expect(alreadySaid.message.match(/may have been executed/g)).toHaveLength(1);
 
     const timedOut = await rejection(
       calls.run({ operation: 'insert', write: true }, { timeoutMs: 20 }, (call) => {
