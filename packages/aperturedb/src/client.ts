@@ -16,7 +16,7 @@ import {
 } from '@conn/core';
 import { createConnectionPool } from './client-pool.js';
 import type { ApertureDBConnection } from './connection.js';
-import { errorFromResponse } from './errors.js';
+import { ApertureDBErrorCode, errorFromResponse } from './errors.js';
 import { exchange, parseAnswer } from './exchange.js';
 import type { ApertureDBKey } from './key.js';
 import {
@@ -36,7 +36,12 @@ import {
   runParallel,
 } from './parallel/index.js';
 import type { QueryMessage } from './protocol/query-message.js';
-import { type ApertureDBQueryInput, type PreparedQuery, prepareQuery } from './query-input.js';
+import {
+  type ApertureDBQueryInput,
+  checkQueryArguments,
+  type PreparedQuery,
+  prepareQuery,
+} from './query-input.js';
 import type { ApertureDBResponse } from './response.js';
 import { type SessionCounts, SessionManager, type SessionSend } from './session/session-manager.js';
 
@@ -146,9 +151,11 @@ export class ApertureDBClient implements AsyncDisposable {
       const lease = leased instanceof Promise ? await leased : leased;
       try {
         await this.#sessions.token(sendOn(lease.resource), () => call.signal);
-      } finally {
-        lease.release();
+      } catch (error) {
+        endLease(lease, error);
+        throw error;
       }
+      lease.release();
     });
   }
 
@@ -181,6 +188,7 @@ export class ApertureDBClient implements AsyncDisposable {
     let prepared: PreparedQuery;
     try {
       prepared = prepareQuery(query);
+      checkQueryArguments(blobs, options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -311,7 +319,10 @@ export class ApertureDBClient implements AsyncDisposable {
         }
         const response = parseAnswer(answer.json);
         const failure = errorFromResponse(response, prepared.commands, this.#redaction);
-        if (failure === undefined) return { response: response as ApertureDBResponse, blobs: answer.blobs };
+        if (failure === undefined) {
+          lease.release();
+          return { response: response as ApertureDBResponse, blobs: answer.blobs };
+        }
         if (renewed || failure.code !== 'CONN_APERTUREDB_SESSION_INVALID' || this.#sessions.disabled) {
           throw failure;
         }
@@ -319,10 +330,20 @@ export class ApertureDBClient implements AsyncDisposable {
         this.#sessions.rejected(token);
         token = await this.#sessions.token(sendOn(connection), () => call.signal);
       }
-    } finally {
-      lease.release();
+    } catch (error) {
+      endLease(lease, error);
+      throw error;
     }
   }
+}
+
+/**
+ * Ends a lease after `error`: a connection that answered something we could not read as a response
+ * (not JSON, or not one entry per command) is out of step with us and is destroyed, not lent again.
+ */
+function endLease(lease: Lease<ApertureDBConnection>, error: unknown): void {
+  if (isConnError(error) && error.code === ApertureDBErrorCode.BAD_RESPONSE) lease.destroy(error);
+  else lease.release();
 }
 
 /** The session's exchanges go out on the connection the caller holds. */

@@ -164,13 +164,15 @@ export interface ErrorFromResponseOptions {
  * - the first command whose status is -1: Authenticate → {@link ApertureDBAuthenticationError},
  *   RefreshToken → {@link ApertureDBSessionError}, others → `CONN_APERTUREDB_COMMAND_FAILED`;
  * - status 4 → `CONN_APERTUREDB_RESPONSE_TOO_LARGE`;
- * - not an array or object, an entry that is not `{ Name: { status } }`, or a name that differs from the
- *   request's → ProtocolError `CONN_APERTUREDB_BAD_RESPONSE`.
- * `commands` is the request: only command names are read from it, never parameters.
+ * - not an array or object, an array without exactly one entry per command, an entry that is not
+ *   `{ Name: { status } }`, or a name that differs from the request's → ProtocolError
+ *   `CONN_APERTUREDB_BAD_RESPONSE`.
+ * `commands` is the request: only command names and their count are read from it, never parameters.
+ * Without it (`undefined`), entries are not matched against a request.
  */
 export function errorFromResponse(
   response: unknown,
-  commands: readonly object[] = [],
+  commands?: readonly object[],
   { secrets = [] }: ErrorFromResponseOptions = {},
 ): ConnError | undefined {
   // The common case, checked without allocating: every command answered in order with 0 to 3.
@@ -188,7 +190,7 @@ export function errorFromResponse(
     const serverMessage = clean(typeof top.info === 'string' ? top.info : '');
     const serverCode = statusOf(top);
     const options = { serverCode, serverMessage, details: { status: serverCode, response: responseJson() } };
-    const requested = commands.length === 1 ? Object.keys(commands[0] as object)[0] : undefined;
+    const requested = commands?.length === 1 ? Object.keys(commands[0] as object)[0] : undefined;
     if (serverMessage === NOT_AUTHENTICATED)
       return new ApertureDBSessionError(`ApertureDB session is not valid: ${serverMessage}`, options);
     // Servers have also refused Authenticate with a top-level object instead of a command entry.
@@ -208,12 +210,17 @@ export function errorFromResponse(
     );
   }
   const entries = response as readonly CommandResponse[];
+  // A normal response answers every command, in order (docs/protocols/aperturedb.md, responses): a
+  // short or long array is no answer, whatever its entries say. A failed transaction is an object.
+  if (commands !== undefined && entries.length !== commands.length)
+    return badResponse(`the response has ${entries.length} entries for ${commands.length} commands`);
   for (let index = 0; index < entries.length; index++) {
     const name = commandNameOf(entries, index);
     const result = resultOf(entries, index);
     if (name === undefined || result === undefined || Object.keys(entries[index] as object).length !== 1)
       return badResponse(`response entry ${index} is not { "<Command>": { ... } }`);
-    const requested = commands[index] === undefined ? undefined : Object.keys(commands[index] as object)[0];
+    const command = commands?.[index];
+    const requested = command === undefined ? undefined : Object.keys(command)[0];
     if (requested !== undefined && requested !== name)
       return badResponse(
         `response entry ${index} answers ${name}, but the request's command ${index} is ${requested}`,
@@ -251,15 +258,16 @@ export function errorFromResponse(
   return undefined;
 }
 
-/** True for an array of `{ <the request's command name>: { status: 0..3, ... } }` entries. */
-function answersCleanly(response: unknown, commands: readonly object[]): boolean {
+/** True for an array of one `{ <the request's command name>: { status: 0..3, ... } }` entry per command. */
+function answersCleanly(response: unknown, commands: readonly object[] | undefined): boolean {
   if (!Array.isArray(response)) return false;
+  if (commands !== undefined && response.length !== commands.length) return false;
   for (let index = 0; index < response.length; index++) {
     const entry: unknown = response[index];
     if (typeof entry !== 'object' || entry === null) return false;
     const name = onlyKeyOf(entry);
     if (name === undefined) return false;
-    const command = commands[index];
+    const command = commands?.[index];
     if (command !== undefined && onlyKeyOf(command) !== name) return false;
     const result = (entry as Record<string, unknown>)[name];
     if (typeof result !== 'object' || result === null) return false;

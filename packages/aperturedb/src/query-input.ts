@@ -63,9 +63,25 @@ export function prepareQuery(query: ApertureDBQueryInput): PreparedQuery {
   };
 }
 
-function argumentError(message: string): ConfigError {
+/**
+ * Checks the rest of a query call before anything is sent: callers in plain JavaScript get past the
+ * types, and a `null` there would otherwise surface as a bare TypeError.
+ * @throws ConfigError `CONN_APERTUREDB_QUERY_ARGUMENT` (`field` 'blobs' or 'options') for blobs that
+ * are not an array of Uint8Array, or options that are not an object.
+ */
+export function checkQueryArguments(blobs: unknown, options: unknown): void {
+  if (!Array.isArray(blobs)) throw argumentError('blobs must be an array of Uint8Array', 'blobs');
+  for (let index = 0; index < blobs.length; index++) {
+    if (!(blobs[index] instanceof Uint8Array))
+      throw argumentError(`blob ${index} is not a Uint8Array`, 'blobs');
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw argumentError('options must be an object', 'options');
+}
+
+function argumentError(message: string, field = 'query'): ConfigError {
   return new ConfigError(`ApertureDB query: ${message}`, {
     code: 'CONN_APERTUREDB_QUERY_ARGUMENT',
-    field: 'query',
+    field,
   });
 }

@@ -13,6 +13,7 @@ import type { ApertureDBQueryOptions, ApertureDBQueryResult } from '../client.js
 import type { ApertureDBCommand } from '../query/commands.js';
 import { type Batch, buildBatch, type ParallelItem } from './batch.js';
 import { type BatchOutcome, outcomeOfFailure, outcomeOfResponse } from './batch-outcome.js';
+import { checkParallelArguments, checkParallelItem } from './parallel-input.js';
 
 /** What `runParallel` needs of a client: its `query`. */
 export interface ParallelQueryClient {
@@ -80,13 +81,16 @@ export interface ParallelOptions {
  * the caller's `signal`, a transaction's `timeoutMs` (it may have run: we cannot count it), a closed
  * client, the source throwing, or `onProgress` throwing. Transactions still in flight are cancelled
  * and awaited first.
- * @throws ConfigError for a `batchSize`, `concurrency` or `maxErrors` that is not a positive integer.
+ * @throws ConfigError for options that are not an object, a `batchSize`, `concurrency` or `maxErrors`
+ * that is not a positive integer, a source that is not iterable, or an item that is not
+ * `{ commands, blobs? }` (`CONN_APERTUREDB_QUERY_ARGUMENT`; items before it may have run).
  */
 export async function runParallel(
   client: ParallelQueryClient,
   source: Iterable<ParallelItem> | AsyncIterable<ParallelItem>,
   options: ParallelOptions = {},
 ): Promise<ParallelResult> {
+  checkParallelArguments(source, options);
   const batchSize = positiveInteger(options.batchSize ?? 1, 'batchSize');
   const concurrency = positiveInteger(options.concurrency ?? 4, 'concurrency');
   const maxErrors = positiveInteger(options.maxErrors ?? 10, 'maxErrors', true);
@@ -240,7 +244,11 @@ class BatchReader {
         throw error;
       }
       if (step.done === true) this.#exhausted = true;
-      else items.push(step.value);
+      else {
+        // A bad item ends the run before its batch is sent (its reader stops the run).
+        checkParallelItem(step.value, this.#items + items.length);
+        items.push(step.value);
+      }
     }
     if (items.length === 0) return undefined;
     const batch = buildBatch(items, this.#batches++, this.#items);

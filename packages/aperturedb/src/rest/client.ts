@@ -3,7 +3,12 @@ import type { ApertureDBQueryResult } from '../client.js';
 import { errorFromResponse } from '../errors.js';
 import type { ApertureDBKey } from '../key.js';
 import type { ApertureDBRetryMode } from '../options.js';
-import { type ApertureDBQueryInput, type PreparedQuery, prepareQuery } from '../query-input.js';
+import {
+  type ApertureDBQueryInput,
+  checkQueryArguments,
+  type PreparedQuery,
+  prepareQuery,
+} from '../query-input.js';
 import type { ApertureDBResponse } from '../response.js';
 import { type SessionCounts, SessionManager, type SessionSend } from '../session/session-manager.js';
 import {
@@ -136,6 +141,7 @@ export class ApertureDBRestClient implements AsyncDisposable {
     let prepared: PreparedQuery;
     try {
       prepared = prepareQuery(query);
+      checkQueryArguments(blobs, options);
     } catch (error) {
       return Promise.reject(error);
     }

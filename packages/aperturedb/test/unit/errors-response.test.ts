@@ -21,6 +21,10 @@ describe('errorFromResponse: no error', () => {
   it('an empty response to an empty query is fine', () => {
     expect(errorFromResponse([], [])).toBeUndefined();
   });
+
+  it('without the request, entries are not counted against it', () => {
+    expect(errorFromResponse([{ FindEntity: { status: 0 } }])).toBeUndefined();
+  });
 });
 
 describe('errorFromResponse: top-level objects', () => {
@@ -93,7 +97,10 @@ describe('errorFromResponse: commands', () => {
   });
 
   it('status 4 has its own code', () => {
-    const error = errorFromResponse([{ FindImage: { status: 4, info: 'Response size is too large' } }], []);
+    const error = errorFromResponse(
+      [{ FindImage: { status: 4, info: 'Response size is too large' } }],
+      [{ FindImage: {} }],
+    );
     expect(error).toMatchObject({
       code: 'CONN_APERTUREDB_RESPONSE_TOO_LARGE',
       commandIndex: 0,
@@ -102,10 +109,16 @@ describe('errorFromResponse: commands', () => {
   });
 
   it('a refused Authenticate is an authentication error, a refused RefreshToken a session error', () => {
-    const auth = errorFromResponse([{ Authenticate: { status: -1, info: 'Wrong password' } }], []);
+    const auth = errorFromResponse(
+      [{ Authenticate: { status: -1, info: 'Wrong password' } }],
+      [{ Authenticate: {} }],
+    );
     expect(auth).toBeInstanceOf(ApertureDBAuthenticationError);
     expect(auth).toMatchObject({ retryable: false, serverMessage: 'Wrong password' });
-    const refresh = errorFromResponse([{ RefreshToken: { info: 'Invalid Session', status: -1 } }], []);
+    const refresh = errorFromResponse(
+      [{ RefreshToken: { info: 'Invalid Session', status: -1 } }],
+      [{ RefreshToken: {} }],
+    );
     expect(refresh).toBeInstanceOf(ApertureDBSessionError);
     expect(refresh).toMatchObject({ retryable: true, serverMessage: 'Invalid Session' });
   });
@@ -115,7 +128,9 @@ describe('errorFromResponse: commands', () => {
       { Authenticate: { status: 0, session_token: 'adbs_SESSION', refresh_token: 'adbr_REFRESH' } },
       { FindEntity: { status: -1, info: `no user with password ${PASSWORD}` } },
     ];
-    const error = errorFromResponse(response, [], { secrets: [new Secret(PASSWORD), undefined] });
+    const error = errorFromResponse(response, [{ Authenticate: {} }, { FindEntity: {} }], {
+      secrets: [new Secret(PASSWORD), undefined],
+    });
     const shown = `${error?.message} ${JSON.stringify(error)} ${inspect(error, { depth: 5 })}`;
     for (const secret of [PASSWORD, 'adbs_SESSION', 'adbr_REFRESH']) expect(shown).not.toContain(secret);
     expect(error).toMatchObject({ serverMessage: 'no user with password [redacted]' });
@@ -129,11 +144,13 @@ describe('errorFromResponse: malformed responses', () => {
     [null, /null/],
     ['text', /string/],
     [42, /number/],
-    [[{ FindEntity: { status: 0 } }, 7], /entry 1/],
+    [[7], /entry 0/],
     [[{ FindEntity: { status: 0 }, AddEntity: { status: 0 } }], /entry 0/],
     [[{ FindEntity: 'ok' }], /entry 0/],
     [[{ FindEntity: {} }], /has no status/],
     [[{ AddEntity: { status: 0 } }], /answers AddEntity, but the request's command 0 is FindEntity/],
+    [[], /0 entries for 1 commands/],
+    [[{ FindEntity: { status: 0 } }, { FindEntity: { status: 0 } }], /2 entries for 1 commands/],
   ])('%j → CONN_APERTUREDB_BAD_RESPONSE', (response, message) => {
     const error = errorFromResponse(response, [{ FindEntity: {} }]);
     expect(error).toBeInstanceOf(ProtocolError);
