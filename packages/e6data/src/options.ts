@@ -133,6 +133,11 @@ const DEFAULT_GRPC_OPTIONS: Readonly<Record<string, number>> = {
 
 /** Checks every option and applies the defaults. @throws ConfigError naming the bad option. */
 export function resolveOptions(options: E6DataClientOptions): ResolvedE6DataOptions {
+  // Plain JavaScript may pass anything: `null` would otherwise be a TypeError, a string a client.
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    const got = options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options;
+    throw new ConfigError(`E6DataClient options must be an object, got ${got}`, { field: 'options' });
+  }
   const secure = booleanOption(options.secure, 'secure', true);
   const password = options.password;
   if (password !== undefined && typeof password !== 'string' && !(password instanceof Secret)) {

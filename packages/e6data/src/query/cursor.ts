@@ -56,6 +56,8 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
   /** The query once prepared, before its execute answered: what `cancel()` names meanwhile. */
   #prepared: Pick<OpenQuery, 'queryId' | 'engineIP'> | undefined;
   #opening: Promise<OpenQuery> | undefined;
+  /** Aborted by `close()` while the query is being opened: its execute is not waited for. */
+  #stopOpening: AbortController | undefined;
   /** Rows decoded and not all read yet (a slice of the current batch). */
   #buffer: unknown[] = [];
   /** The current batch, decoded a slice at a time into `#buffer`. */
@@ -203,8 +205,12 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     // A batch requested ahead is not wanted any more: its RPC is cancelled.
     this.#ahead?.stop.abort();
     this.#ahead = undefined;
-    const open = this.#open ?? (await this.#opening?.catch(() => undefined));
+    const open = this.#open;
     if (open === undefined) {
+      // Still opening: its execute could take the whole deadline (or forever), so it is not
+      // waited for. Stopping it makes the runner clear the query on the server, and the reads
+      // waiting for it reject with CONN_E6DATA_CURSOR_CLOSED.
+      this.#stopOpening?.abort();
       this.#release();
       return;
     }
@@ -294,27 +300,42 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
         new ConnError('the e6data cursor is closed', { code: 'CONN_E6DATA_CURSOR_CLOSED' }),
       );
     }
-    this.#opening ??= (async () => {
-      this.#host.strategies.queryOpened();
-      this.#counted = true;
-      try {
-        const open = await this.#host.runner.open(this.#sql, call, this.#readOnly, (prepared) => {
-          this.#prepared = prepared;
-        });
-        this.#open = open;
-        this.#rows = rowBuilder(
-          open.metadata.columns.map((column) => column.name),
-          this.#host.rowMode,
-        );
-        this.#description = describeColumns(open.metadata.columns);
-        return open;
-      } catch (error) {
-        this.#closed = true;
-        this.#release();
-        throw error;
-      }
-    })();
+    if (this.#opening === undefined) {
+      const stop = new AbortController();
+      this.#stopOpening = stop;
+      // A close() meanwhile settles every read waiting for the query at once.
+      this.#opening = Promise.race([this.#openQuery(call, stop.signal), closedOnAbort(stop.signal)]);
+    }
     return this.#opening;
+  }
+
+  async #openQuery(call: CallContext, stop: AbortSignal): Promise<OpenQuery> {
+    this.#host.strategies.queryOpened();
+    this.#counted = true;
+    try {
+      const open = await this.#host.runner.open(this.#sql, call, this.#readOnly, {
+        onPrepared: (prepared) => {
+          this.#prepared = prepared;
+        },
+        stop: cancelSourceOf(stop, 'the closed cursor'),
+      });
+      if (stop.aborted) {
+        // Closed as the query opened: nobody else will clear it.
+        this.#host.runner.forget(open);
+        throw cursorClosedBeforeItRan();
+      }
+      this.#open = open;
+      this.#rows = rowBuilder(
+        open.metadata.columns.map((column) => column.name),
+        this.#host.rowMode,
+      );
+      this.#description = describeColumns(open.metadata.columns);
+      return open;
+    } catch (error) {
+      this.#closed = true;
+      this.#release();
+      throw error;
+    }
   }
 
   /**
@@ -391,6 +412,19 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     this.#counted = false;
     this.#host.strategies.queryClosed();
   }
+}
+
+function cursorClosedBeforeItRan(): ConnError {
+  return new ConnError('the e6data cursor was closed before its query had run', {
+    code: 'CONN_E6DATA_CURSOR_CLOSED',
+  });
+}
+
+/** Rejects with CONN_E6DATA_CURSOR_CLOSED once `stop` aborts (the cursor closed); never resolves. */
+function closedOnAbort(stop: AbortSignal): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    stop.addEventListener('abort', () => reject(cursorClosedBeforeItRan()), { once: true });
+  });
 }
 
 /** `promise`, or the call's timeout or abort if that comes first. */

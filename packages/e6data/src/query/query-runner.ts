@@ -13,6 +13,7 @@ import { decodeResultMetadata, type ResultMetadata } from '../protocol/metadata.
 import type { ValueOptions } from '../protocol/value-options.js';
 import { type E6DataSession, failureOf, SessionManager } from '../session/session-manager.js';
 import type { StrategyState } from '../session/strategy-state.js';
+import { eitherCancel } from '../transport/either-cancel.js';
 import type { GrpcChannel } from '../transport/grpc-channel.js';
 
 /** A query the server prepared and executed: what every later call of it names. */
@@ -22,6 +23,17 @@ export interface OpenQuery {
   readonly engineIP: string;
   readonly session: E6DataSession;
   readonly metadata: ResultMetadata;
+}
+
+/** How a cursor follows and stops the opening of its query. */
+export interface OpenHooks {
+  /** Told the query's id and planner once it is prepared, before its execute is answered. */
+  readonly onPrepared?: (query: Pick<OpenQuery, 'queryId' | 'engineIP'>) => void;
+  /**
+   * Ends when the cursor is closed: the execute and metadata calls stop waiting, nothing more is
+   * sent, and a query prepared meanwhile is cleared on the server.
+   */
+  readonly stop?: CancelSource;
 }
 
 /** What the runner needs of the client. */
@@ -69,34 +81,36 @@ export class QueryRunner {
    * get a new session and the query is run again, at most `maxRetryAttempts` times in all; a write
    * whose execute was sent is never sent again.
    */
-  async open(
-    sql: string,
-    call: CallContext,
-    readOnly: boolean,
-    onPrepared?: (query: Pick<OpenQuery, 'queryId' | 'engineIP'>) => void,
-  ): Promise<OpenQuery> {
+  async open(sql: string, call: CallContext, readOnly: boolean, hooks: OpenHooks = {}): Promise<OpenQuery> {
     const { sessions, maxRetryAttempts } = this.#options;
+    const { onPrepared, stop } = hooks;
+    // The prepare is not stopped: its query id is what the clean-up names.
+    const running = stop === undefined ? call : eitherCancel(call, stop);
     for (let attempt = 1; ; attempt++) {
       const session = await sessions.get(call);
       let executed = false;
       let prepared: { readonly queryId: string; readonly engineIP: string } | undefined;
       try {
+        if (stop?.reason !== undefined) throw stop.reason;
         prepared = await this.#prepare(sql, session, call);
         const scope = { engineIP: prepared.engineIP, session, queryId: prepared.queryId };
         this.#planners.set(prepared.queryId, prepared.engineIP);
+        if (stop?.reason !== undefined) throw stop.reason;
         onPrepared?.(prepared);
         executed = true;
         call.markSent();
         // V1 without a catalog, as the connector pairs them.
         const execute = this.#options.catalog === undefined ? RPC.executeStatement : RPC.executeStatementV2;
-        await this.#call(execute, this.#queryRequest(scope), scope, call);
+        await this.#call(execute, this.#queryRequest(scope), scope, running);
         const metadataAnswer = await this.#call(
           RPC.getResultMetadata,
           this.#queryRequest(scope),
           scope,
-          call,
+          running,
         );
         const metadata = decodeResultMetadata(metadataAnswer.resultMetaData ?? new Uint8Array(0));
+        // Stopped as the answer arrived: nobody will read or clear this query but us.
+        if (stop?.reason !== undefined) throw stop.reason;
         return { ...scope, metadata };
       } catch (error) {
         if (prepared !== undefined) {
@@ -107,7 +121,7 @@ export class QueryRunner {
         }
         const failure = failureOf(error);
         const replayable = !executed || readOnly;
-        if (attempt >= maxRetryAttempts || !replayable) throw error;
+        if (attempt >= maxRetryAttempts || !replayable || stop?.reason !== undefined) throw error;
         if (failure === 'wrong-strategy') this.#options.strategies.refused(session.strategy);
         else if (failure !== 'access-denied' && failure !== 'cluster-suspended') throw error;
         // A new session (on the other strategy, after a resume, or simply fresh) and a new try.
@@ -139,6 +153,12 @@ export class QueryRunner {
   async clear(query: OpenQuery, call: CallContext): Promise<void> {
     this.#planners.delete(query.queryId);
     await this.#call(RPC.clearOrCancelQuery, this.#queryRequest(query), query, call);
+  }
+
+  /** Forgets an opened query nobody will read: see `#forget`. */
+  forget(query: OpenQuery): void {
+    this.#planners.delete(query.queryId);
+    this.#forget(query);
   }
 
   /** `clearOrCancelQuery` on the side, bounded by its own deadline; a failure is dropped. */
