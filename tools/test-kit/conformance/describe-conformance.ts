@@ -23,6 +23,9 @@ function failureCatcher(
   };
 }
 
+/** Call options as an untyped caller may pass them. */
+type CallOptionsOfAnyShape = { readonly signal?: unknown; readonly timeoutMs?: unknown };
+
 /** Everything a user can see of an error, as text. */
 function visibleText(error: unknown): string {
   return `${String(error)}\n${JSON.stringify(error)}\n${inspect(error, { depth: 8 })}`;
@@ -97,6 +100,24 @@ export function describeConformance<C extends ConformanceClient, S extends Confo
         `${adapter.moduleName}: the pool-wait check is skipped: every call shares multiplexed connections, so no call waits for the pool`,
       );
     }
+
+    it('call options that are not what they claim fail with ConfigError (CONN_CONFIG), never a TypeError or a hang', async () => {
+      const target = await server();
+      const db = client(target.url);
+      // Plain JavaScript callers can pass anything where the types say AbortSignal or milliseconds.
+      const bad: CallOptionsOfAnyShape[] = [
+        { signal: {} },
+        { signal: 'stop' },
+        { timeoutMs: -1 },
+        { timeoutMs: Number.NaN },
+      ];
+      for (const options of bad) {
+        for (const call of [adapter.read(db, options as never), adapter.write(db, options as never)]) {
+          const error = await failureOf(call);
+          expect(error.code, `options ${inspect(options)}`).toBe('CONN_CONFIG');
+        }
+      }
+    });
 
     it("an AbortSignal ends a call in flight with AbortError carrying the signal's reason", async () => {
       const target = await server();
