@@ -33,8 +33,8 @@ import {
   createDatabaseStatement,
   dropDatabaseStatement,
 } from './sql/ddl-statements.js';
-import { checkNoOpenTransaction } from './sql/open-transaction.js';
 import type { Statement } from './sql/statement.js';
+import { checkNoOpenTransaction, controlsTransaction } from './sql/transaction-control.js';
 import { SqlExecutor } from './sql-executor.js';
 import { SocketRowStream } from './stream/socket-row-stream.js';
 import { Transaction, type TransactionHost } from './transaction.js';
@@ -302,15 +302,22 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
       singleStatement: options.singleStatement,
     };
     const run = (connection: CockroachConnection): Promise<pg.QueryResult> => {
-      if (call === undefined) return connection.query(statement, statementOptions);
-      call.target = connection.address;
       const pending = connection.query(statement, statementOptions);
+      if (call === undefined) return pending.catch((error: unknown) => failed(connection, error));
+      call.target = connection.address;
       call.markSent();
       return pending.catch((error: unknown) => {
         // Cancelled before it finished: outside a transaction the statement was rolled back.
         if (error instanceof QueryCanceledError || isNotSent(error)) call.markNotExecuted();
-        throw error;
+        return failed(connection, error);
       });
+    };
+    const failed = (connection: CockroachConnection, error: unknown): never => {
+      // Text such as `BEGIN; …; COMMIT` that failed half-way leaves its session in an aborted
+      // transaction block. A ROLLBACK right behind it (the session may be shared) ends that block,
+      // so the next statement there is not refused (25P02) for this error.
+      if (controlsTransaction(statement.text)) rollBackBehind(connection);
+      throw error;
     };
     if (cancellable) return this.exclusive(run, call);
     const lease = this.pool.tryAcquire(SHARED);
@@ -410,4 +417,10 @@ function sharedFor(call: CallContext | undefined): SessionLeaseOptions {
 /** A connection error raised before the statement reached the server. */
 function isNotSent(error: unknown): boolean {
   return error instanceof ConnError && error.retryable && error.details['written'] !== true;
+}
+
+/** Sends ROLLBACK on `connection` behind what it is running; a session that fails it is closed. */
+function rollBackBehind(connection: CockroachConnection): void {
+  if (!connection.usable) return;
+  connection.query({ text: 'ROLLBACK', values: [] }).catch(() => connection.destroy());
 }

@@ -91,9 +91,9 @@ export type {
   DropTableOptions,
 } from './sql/ddl-statements.js';
 export { maskSecrets } from './sql/mask-secrets.js';
-export { OPEN_TRANSACTION_CODE } from './sql/open-transaction.js';
 export type { OrderBy, SelectOptions } from './sql/select-statement.js';
 export type { Row } from './sql/statement.js';
+export { OPEN_TRANSACTION_CODE } from './sql/transaction-control.js';
 export type { Where } from './sql/where.js';
 export type { FilteredWriteOptions } from './sql/write-statements.js';
 export type {

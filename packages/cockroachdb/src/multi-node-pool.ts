@@ -1,11 +1,10 @@
 import {
-  AuthenticationError,
-  AuthorizationError,
   type ConnError,
   ConnectionError,
   type EventPublisher,
   HostPool,
   type HostStats,
+  isPermanentByDefault,
   type Lease,
   type PoolCloseOptions,
   type PoolStats,
@@ -13,6 +12,7 @@ import {
 } from '@conn/core';
 import type { CockroachConnection } from './connection.js';
 import { connectionFactory } from './connection-factory.js';
+import { SqlError } from './errors.js';
 import { nodePoolOptions } from './node-pool-options.js';
 import type { ResolvedHost, ResolvedOptions } from './options.js';
 import type { CockroachPoolStats, SessionLeaseOptions, SessionPool } from './session-pool.js';
@@ -50,6 +50,7 @@ export class MultiNodePool implements SessionPool {
       minPerHost: options.pool.min,
       reconnect: options.reconnect,
       acquireTimeoutMs: options.pool.acquireTimeoutMs,
+      isPermanent: isPermanentNodeFailure,
       events,
       ...(options.random === undefined ? {} : { random: options.random }),
     });
@@ -74,7 +75,9 @@ export class MultiNodePool implements SessionPool {
     const reached = attempts.find((attempt) => attempt.error === undefined);
     if (reached !== undefined) return { host: reached.host.host, port: reached.host.port };
     // The nodes of one cluster share users and databases: one refusal answers for all.
-    const refusal = attempts.find((attempt) => isRefusal(attempt.error));
+    const refusal = attempts.find(
+      (attempt) => attempt.error !== undefined && isPermanentNodeFailure(attempt.error),
+    );
     if (refusal?.error !== undefined) throw refusal.error;
     const reasons = attempts.map(({ host, error }) => `${host.host}:${host.port} ${error?.message}`);
     throw new ConnectionError(`no CockroachDB node could be reached (${reasons.join('; ')})`, {
@@ -112,6 +115,20 @@ export class MultiNodePool implements SessionPool {
   }
 }
 
-function isRefusal(error: ConnError | undefined): boolean {
-  return error instanceof AuthenticationError || error instanceof AuthorizationError;
+/**
+ * SQLSTATE classes a server answers the startup with for a setting every node shares: 3D (unknown
+ * database), 42 (unknown setting in `sessionSettings`/`startupOptions`), 22 (invalid setting value).
+ */
+const PERMANENT_STARTUP_SQLSTATE = /^(3D|42|22)/;
+
+/**
+ * A failed connection attempt that every node of the cluster would answer the same way: refused
+ * credentials, a missing right, bad configuration, an unknown database or setting. Calls then fail
+ * at once with it instead of waiting for their deadline (see docs/driver-contract.md).
+ */
+function isPermanentNodeFailure(error: ConnError): boolean {
+  return (
+    isPermanentByDefault(error) ||
+    (error instanceof SqlError && PERMANENT_STARTUP_SQLSTATE.test(error.sqlstate))
+  );
 }

@@ -10,6 +10,7 @@ import type { CockroachDBClient } from '../client.js';
 import type { ServerKind } from '../connection.js';
 import { SqlError } from '../errors.js';
 import { quoteIdentifier } from '../identifiers.js';
+import { controlsTransaction } from '../sql/transaction-control.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { MigrationChecksumError, MigrationError } from './migration-errors.js';
 import {
@@ -271,6 +272,7 @@ export class Migrator {
         );
       }
     }
+    await this.refuseTransactionControl(pending, 'up', run.signal);
     const applied: number[] = [];
     for (const file of pending) {
       run.lock.check(applied.at(-1));
@@ -316,6 +318,7 @@ export class Migrator {
       }
       steps.push(file);
     }
+    await this.refuseTransactionControl(steps, 'down', run.signal);
     const rolledBack: number[] = [];
     for (const file of steps) {
       run.lock.check(rolledBack.at(-1));
@@ -334,8 +337,7 @@ export class Migrator {
    */
   private async step(file: MigrationFile, direction: 'up' | 'down', signal: AbortSignal): Promise<number> {
     const sql = direction === 'up' ? file.up : (file.down as string);
-    const kind = await this.serverKind(signal);
-    const transactional = kind === 'postgresql' && file.transaction && !wantsNoTransaction(sql);
+    const transactional = this.runsInTransaction(file, sql, await this.serverKind(signal));
     const started = performance.now();
     const record = async (executor: SqlExecutor, options: CallOptions): Promise<number> => {
       const durationMs = Math.round(performance.now() - started);
@@ -394,6 +396,35 @@ export class Migrator {
       throw new MigrationError(
         `migration ${file.version} (${file.name}) was ${what}, but recording that failed: ${(error as Error).message}; ${fix}`,
         { version: file.version, cause: error },
+      );
+    }
+  }
+
+  /** Whether the migrator wraps this SQL in a transaction of its own (PostgreSQL, not opted out). */
+  private runsInTransaction(file: MigrationFile, sql: string, kind: ServerKind): boolean {
+    return kind === 'postgresql' && file.transaction && !wantsNoTransaction(sql);
+  }
+
+  /**
+   * Refuses, before any of them runs, SQL that would run inside the migrator's transaction but
+   * begins or ends one itself: its COMMIT would keep half a migration that is then reported as
+   * rolled back, its ROLLBACK would undo a migration that is then recorded as applied.
+   */
+  private async refuseTransactionControl(
+    files: readonly MigrationFile[],
+    direction: 'up' | 'down',
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (files.length === 0) return;
+    const kind = await this.serverKind(signal);
+    for (const file of files) {
+      const sql = direction === 'up' ? file.up : (file.down as string);
+      if (!this.runsInTransaction(file, sql, kind) || !controlsTransaction(sql)) continue;
+      throw new MigrationError(
+        `migration ${file.version} (${file.name}) ${direction} SQL begins or ends a transaction ` +
+          '(BEGIN, COMMIT, ROLLBACK, …), but the migrator already runs it in a transaction of its own; remove those ' +
+          'statements, or start the file with -- conn:no-transaction to run it as written. Nothing was run',
+        { version: file.version },
       );
     }
   }

@@ -30,6 +30,17 @@ describe.skipIf(testDatabase.skipReason !== undefined)('a transaction left open 
     expect(db.stats()).toMatchObject({ size: 1 });
   });
 
+  it('a whole transaction in one text that fails half-way leaves nothing for the next statement', async () => {
+    const table = uniqueTable('failed_tx');
+    await db.execute(`CREATE TABLE "${table}" (id int)`);
+    await expect(
+      db.execute(`BEGIN; INSERT INTO "${table}" VALUES (1); SELECT 1 / 0; COMMIT`),
+    ).rejects.toMatchObject({ sqlstate: '22012' });
+    // The same (only) session answers, outside any transaction, and nothing of the failed text stayed.
+    expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    expect(await count(table)).toBe(0);
+  });
+
   it('a whole transaction in one text still runs and commits', async () => {
     const table = uniqueTable('whole_tx');
     await db.execute(`CREATE TABLE "${table}" (id int)`);

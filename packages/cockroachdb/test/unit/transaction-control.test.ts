@@ -2,9 +2,10 @@ import { ConfigError } from '@conn/core';
 import { describe, expect, it } from 'vitest';
 import {
   checkNoOpenTransaction,
+  controlsTransaction,
   leavesTransactionOpen,
   OPEN_TRANSACTION_CODE,
-} from '../../src/sql/open-transaction.js';
+} from '../../src/sql/transaction-control.js';
 
 describe('text that leaves a transaction open', () => {
   it.each([
@@ -58,5 +59,30 @@ describe('checkNoOpenTransaction', () => {
   it('lets complete transactions and ordinary statements through', () => {
     expect(() => checkNoOpenTransaction('BEGIN; DELETE FROM accounts; COMMIT')).not.toThrow();
     expect(() => checkNoOpenTransaction('SELECT 1')).not.toThrow();
+  });
+});
+
+describe('controlsTransaction', () => {
+  it('finds statements that begin or end a transaction block, not look-alikes', () => {
+    for (const sql of [
+      'BEGIN; CREATE TABLE t (id INT8); COMMIT;',
+      'CREATE TABLE t (id INT8); COMMIT',
+      'CREATE TABLE t (id INT8);\nrollback;',
+      'START TRANSACTION; SELECT 1; END;',
+      'ABORT',
+      "PREPARE TRANSACTION 'x'",
+    ]) {
+      expect(controlsTransaction(sql), sql).toBe(true);
+    }
+    for (const sql of [
+      'CREATE TABLE t (id INT8); -- COMMIT',
+      "INSERT INTO t VALUES ('BEGIN; COMMIT;')",
+      'DO $$ BEGIN PERFORM 1; END $$;',
+      'SAVEPOINT a; ROLLBACK TO a; RELEASE a;',
+      'CREATE FUNCTION f() RETURNS INT8 LANGUAGE sql BEGIN ATOMIC SELECT 1; END; SELECT 1;',
+      'SELECT CASE WHEN true THEN 1 END;',
+    ]) {
+      expect(controlsTransaction(sql), sql).toBe(false);
+    }
   });
 });
