@@ -241,17 +241,56 @@ function sessionSettings(
   return { ...settings };
 }
 
+/** An option holding a group of settings (`tls`, `pool`): an object, or left out. */
+function groupOption<T extends object>(value: T | undefined, field: string): T | Record<string, never> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ConfigError(`${field} must be an object of settings`, { field });
+  return value;
+}
+
+/** The TLS settings' types, checked before any connection: a wrong one would fail every connect. */
+function checkTls(tls: CockroachTlsOptions): CockroachTlsOptions {
+  const pems: [keyof CockroachTlsOptions, boolean][] = [
+    ['ca', false],
+    ['cert', false],
+    ['key', true],
+  ];
+  for (const [name, secretAllowed] of pems) {
+    const value: unknown = tls[name];
+    const fits =
+      value === undefined ||
+      typeof value === 'string' ||
+      Buffer.isBuffer(value) ||
+      (secretAllowed && value instanceof Secret);
+    if (!fits) {
+      throw new ConfigError(
+        `tls.${name} must be PEM text or a Buffer${secretAllowed ? ' or a Secret' : ''}`,
+        {
+          field: `tls.${name}`,
+        },
+      );
+    }
+  }
+  for (const name of ['caFile', 'certFile', 'keyFile', 'servername'] as const) {
+    const value: unknown = tls[name];
+    if (value !== undefined && typeof value !== 'string')
+      throw new ConfigError(`tls.${name} must be a string`, { field: `tls.${name}` });
+  }
+  return tls;
+}
+
 /** Validates options and applies defaults; a bad field gives a `ConfigError` naming it. */
 export function resolveOptions(options: CockroachDBOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== 'object')
     throw new ConfigError('options must be an object', { field: 'options' });
-  const tls = options.tls ?? {};
+  const tls = checkTls(groupOption(options.tls, 'tls'));
   const mode = oneOfOption(tls.mode, 'tls.mode', SSL_MODES, 'verify-full');
   const password = options.password;
   if (password !== undefined && typeof password !== 'string' && !(password instanceof Secret)) {
     throw new ConfigError('password must be a string or a Secret', { field: 'password' });
   }
-  const pool = options.pool ?? {};
+  const pool = groupOption(options.pool, 'pool');
   const max = integerOption(pool.max, 'pool.max', 10, 1);
   const min = integerOption(pool.min, 'pool.min', 0, 0);
   if (min > max)

@@ -98,6 +98,16 @@ describe('resolveOptions', () => {
       [{ sessionSettings: { 'a b': '1' } }, 'sessionSettings'],
       [{ host: '' }, 'host'],
       [{ password: 5 }, 'password'],
+      // Groups and TLS settings of the wrong type: each would be ignored or fail every connect.
+      [{ tls: 'verify-full' }, 'tls'],
+      [{ tls: null }, 'tls'],
+      [{ pool: 5 }, 'pool'],
+      [{ pool: [] }, 'pool'],
+      [{ tls: { ca: 5 } }, 'tls.ca'],
+      [{ tls: { cert: {} } }, 'tls.cert'],
+      [{ tls: { key: 7 } }, 'tls.key'],
+      [{ tls: { caFile: 1 } }, 'tls.caFile'],
+      [{ tls: { servername: false } }, 'tls.servername'],
     ];
     for (const [options, field] of cases) {
       expect(() => resolveOptions(options as never), field).toThrow(expect.objectContaining({ field }));
