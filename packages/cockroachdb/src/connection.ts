@@ -11,6 +11,7 @@ import type Cursor from 'pg-cursor';
 import { sendCancelRequest } from './cancel-request.js';
 import { toConnError } from './error-mapping.js';
 import type { ResolvedHost, ResolvedOptions } from './options.js';
+import { boundValues } from './pg-values.js';
 import type { Statement } from './sql/statement.js';
 import { preparedNameOf, SessionStatementCache } from './statement-cache.js';
 import { planTls, type TlsPlan } from './tls-config.js';
@@ -250,10 +251,17 @@ export class CockroachConnection {
   query(statement: Statement, options: StatementOptions = {}): Promise<pg.QueryResult> {
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal, 'query'));
-    const config: PgQueryConfig = {
-      text: statement.text,
-      values: statement.values as unknown[],
-    };
+    let values = statement.values as unknown[];
+    if (values.length > 0) {
+      // Mapped here, not by pg: a value pg cannot send would make it reject the statement at once
+      // while the Sync it wrote is still to be answered, and the session would look idle too early.
+      try {
+        values = boundValues(values);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    const config: PgQueryConfig = { text: statement.text, values };
     if (options.rowMode === 'array') config.rowMode = 'array';
     if (options.singleStatement === true) config.queryMode = 'extended';
     const name = this.prepared === undefined ? undefined : preparedNameOf(statement);
@@ -267,7 +275,7 @@ export class CockroachConnection {
       if (name !== undefined) return this.runPrepared(config, true).then(this.settled, this.failed);
       const pending =
         config.rowMode === undefined && config.queryMode === undefined
-          ? this.client.query(statement.text, statement.values as unknown[])
+          ? this.client.query(statement.text, values)
           : this.client.query(config);
       return pending.then(this.settled, this.failed);
     }

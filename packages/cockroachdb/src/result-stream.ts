@@ -1,6 +1,7 @@
 import { createDeadline, type Deadline } from '@conn/core';
 import { ClosingIterator } from './closing-iterator.js';
 import type { CockroachConnection } from './connection.js';
+import { boundValues } from './pg-values.js';
 import type { StreamOptions } from './query-options.js';
 import type { Statement } from './sql/statement.js';
 import { type BatchPlan, nextBatchSize } from './stream/batch-size.js';
@@ -105,11 +106,12 @@ export class RowStream<T> extends ClosingIterator<T> {
   private async open(): Promise<void> {
     this.state = 'open';
     this.deadline = createDeadline(this.options, { what: 'stream' });
+    // Mapped before the session is taken: pg-cursor would throw a value's TypeError from inside pg.
+    const values = boundValues(this.statement.values);
     this.session = await this.openSession();
-    const { text, values } = this.statement;
     const cursor = new MeasuredCursor<T>(
-      text,
-      values as unknown[],
+      this.statement.text,
+      values,
       this.options.rowMode === 'array' ? { rowMode: 'array' } : {},
     );
     this.cursor = this.session.connection.submitExclusiveQuery(cursor);

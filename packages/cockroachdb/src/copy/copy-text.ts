@@ -45,10 +45,20 @@ export function encodeCopyValue(value: unknown): string {
   }
   if (value === null) return COPY_NULL;
   if (ArrayBuffer.isView(value)) return `\\\\x${bytesOf(value).toString('hex')}`;
-  const prepared = prepareValue(value);
+  const prepared = preparedValue(value);
   if (prepared === null) return COPY_NULL;
   if (typeof prepared !== 'string') return `\\\\x${prepared.toString('hex')}`;
   return escapeCopyText(prepared);
+}
+
+/** pg's text form of a value; one it cannot serialise (a cyclic object, a bigint in JSON) is a ConfigError. */
+function preparedValue(value: unknown): string | Buffer | null {
+  try {
+    return prepareValue(value);
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`a value could not be copied: ${text}`, { field: 'rows', cause: error });
+  }
 }
 
 function bytesOf(view: ArrayBufferView): Buffer {

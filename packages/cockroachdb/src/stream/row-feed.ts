@@ -1,6 +1,7 @@
 import pg from 'pg';
-import { prepareValue } from '../pg-values.js';
+import { boundValues } from '../pg-values.js';
 import type { Statement } from '../sql/statement.js';
+import { copyInStreamError, isCopyComplete } from './copy-refused.js';
 
 /** pg's own row parser (`pg.Result`): rows come out typed exactly as `query()` types them. */
 interface RowParser {
@@ -54,6 +55,8 @@ export class RowFeed<T> {
   private paused = false;
   private discarding = false;
   private waiter: (() => void) | undefined;
+  /** Set once the statement turned out to be a COPY: the feed fails with it, whatever the server says. */
+  private refused: Error | undefined;
   private settledWaiter: (() => void) | undefined;
 
   constructor(
@@ -64,7 +67,7 @@ export class RowFeed<T> {
   ) {
     this._result = new Result(rowMode);
     // Mapped now: a value that cannot be sent throws here, before the session is touched.
-    this.values = (statement.values as unknown[]).map(prepareValue);
+    this.values = boundValues(statement.values);
   }
 
   /** True once the server is done with the statement. */
@@ -142,6 +145,8 @@ export class RowFeed<T> {
   }
 
   handleCommandComplete(message: unknown): void {
+    // A COPY TO answers with CopyData, not rows: ending as if it returned none would be a wrong answer.
+    if (isCopyComplete(message)) this.refused ??= copyInStreamError();
     this._result.addCommandComplete(message);
   }
 
@@ -152,19 +157,28 @@ export class RowFeed<T> {
   }
 
   handleCopyInResponse(connection: Wire): void {
+    this.refused ??= copyInStreamError();
     connection.sendCopyFail('COPY FROM STDIN cannot run in stream()');
+    // The server swallowed the statement's Sync while in copy-in mode and, after the CopyFail,
+    // skips everything up to the next Sync: without this one it would never be ready again.
+    connection.sync();
   }
 
-  handleCopyData(): void {}
+  handleCopyData(): void {
+    this.refused ??= copyInStreamError();
+  }
 
   handleError(error: unknown): void {
-    this.failure = error;
+    this.failure = this.refused ?? error;
     this.state = 'failed';
     this.ended();
   }
 
   handleReadyForQuery(): void {
-    if (this.state === 'running') this.state = 'complete';
+    if (this.state === 'running' && this.refused !== undefined) {
+      this.failure = this.refused;
+      this.state = 'failed';
+    } else if (this.state === 'running') this.state = 'complete';
     this.ended();
   }
 
