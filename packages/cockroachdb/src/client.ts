@@ -19,7 +19,13 @@ import { QueryCanceledError } from './errors.js';
 import { defaultEvents, eventSql } from './events.js';
 import { giveBack, runOnLease } from './lease-use.js';
 import { type CockroachDBOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import type { InCall, InCallSpec, QueryOptions, StreamOptions } from './query-options.js';
+import {
+  type InCall,
+  type InCallSpec,
+  optionsOf,
+  type QueryOptions,
+  type StreamOptions,
+} from './query-options.js';
 import { RowStream, type StreamSession } from './result-stream.js';
 import { type RunInTransactionOptions, runInTransaction } from './run-in-transaction.js';
 import {
@@ -156,7 +162,8 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
    * run inside it; `commit()` ends it; leaving an `await using` block without commit rolls it back.
    * No automatic retry: use {@link runInTransaction} for that.
    */
-  transaction(options: TransactionOptions & CallOptions = {}): Promise<Transaction> {
+  transaction(given: TransactionOptions & CallOptions = {}): Promise<Transaction> {
+    const options = optionsOf(given);
     return this.calls.run({ operation: 'transaction' }, options, async (call) => {
       const lease = await this.pool.acquire(exclusiveFor(call));
       try {
@@ -177,10 +184,8 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
    * @throws AmbiguousCommitError when the commit may or may not have happened (never retried unless `idempotent`).
    * @throws MaxRetriesExceededError after `maxRetries` retries (default 10); `cause` is the last error.
    */
-  runInTransaction<T>(
-    fn: (tx: Transaction) => Promise<T>,
-    options: RunInTransactionOptions = {},
-  ): Promise<T> {
+  runInTransaction<T>(fn: (tx: Transaction) => Promise<T>, given: RunInTransactionOptions = {}): Promise<T> {
+    const options = optionsOf(given);
     return this.inCall('runInTransaction', { write: true, runsCallerCode: true }, options, (inner) => {
       const call = inner.call as CallContext;
       return runInTransaction(
@@ -240,6 +245,7 @@ export class CockroachDBClient extends SqlExecutor implements AsyncDisposable {
     options: O,
     work: (options: O & InCall) => Promise<T>,
   ): Promise<T> {
+    options = optionsOf(options);
     const outer = (options as InCall).call;
     if (outer !== undefined) {
       // Called from inside another public method: one call, one deadline.

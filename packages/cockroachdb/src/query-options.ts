@@ -72,3 +72,11 @@ export interface InCallSpec {
   /** Runs the caller's callbacks, whose own errors pass through unchanged. */
   readonly runsCallerCode?: boolean;
 }
+
+/**
+ * The options a method was given, `{}` for `null`: untyped callers pass `null` for "no options",
+ * which would otherwise be a TypeError deep inside the call.
+ */
+export function optionsOf<O extends object>(options: O | null | undefined): O {
+  return options ?? ({} as O);
+}

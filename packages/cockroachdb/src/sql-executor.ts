@@ -15,7 +15,14 @@ import { type CopySource, copyFromStatement, copyToStatements } from './copy/cop
 import type { CopySession } from './copy/session-idle.js';
 import { BatchInsertError } from './errors.js';
 import type { ObjectName } from './identifiers.js';
-import type { ExecuteResult, InCall, InCallSpec, QueryOptions, StreamOptions } from './query-options.js';
+import {
+  type ExecuteResult,
+  type InCall,
+  type InCallSpec,
+  optionsOf,
+  type QueryOptions,
+  type StreamOptions,
+} from './query-options.js';
 import { batchInsertStatements, checkChunkSize, chooseInsertPath } from './sql/batch-statements.js';
 import {
   type ColumnDefinitions,
@@ -200,8 +207,9 @@ export abstract class SqlExecutor {
     params: readonly unknown[] = [],
     options: StreamOptions = {},
   ): AsyncIterable<T> {
-    checkSql(sql, params, options);
-    return this.streamStatement<T>({ text: sql, values: params }, options);
+    const given = optionsOf(options);
+    checkSql(sql, params, given);
+    return this.streamStatement<T>({ text: sql, values: params }, given);
   }
 
   /** `CREATE TABLE [IF NOT EXISTS]` with quoted names; `columns` maps names to SQL definitions. */
@@ -290,7 +298,8 @@ export abstract class SqlExecutor {
   ): AsyncIterable<T>;
   copyTo(source: CopySource, options: CopyToOptions & { format: 'raw' }): AsyncIterable<Buffer>;
   copyTo<T = Row>(source: CopySource): AsyncIterable<T>;
-  copyTo<T = Row>(source: CopySource, options: CopyToOptions = {}): AsyncIterable<T | Buffer> {
+  copyTo<T = Row>(source: CopySource, given: CopyToOptions = {}): AsyncIterable<T | Buffer> {
+    const options = optionsOf(given);
     const statements = copyToStatements(source);
     const open = async (signal: AbortSignal): Promise<CopySession> => {
       const session = await this.openCopySession(signal, undefined);

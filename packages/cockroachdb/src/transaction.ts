@@ -14,7 +14,13 @@ import { CANCEL_GRACE_MS, type CockroachConnection, type ServerKind } from './co
 import { SESSION_BUSY_CODE } from './copy/copy-options.js';
 import type { CopySession } from './copy/session-idle.js';
 import { CommitRolledBackError } from './errors.js';
-import type { InCall, InCallSpec, QueryOptions, StreamOptions } from './query-options.js';
+import {
+  type InCall,
+  type InCallSpec,
+  optionsOf,
+  type QueryOptions,
+  type StreamOptions,
+} from './query-options.js';
 import { RowStream } from './result-stream.js';
 import type { Statement } from './sql/statement.js';
 import { SqlExecutor } from './sql-executor.js';
@@ -88,6 +94,7 @@ export class Transaction extends SqlExecutor implements AsyncDisposable {
     options: O,
     work: (options: O & InCall) => Promise<T>,
   ): Promise<T> {
+    options = optionsOf(options);
     if ((options as InCall).call !== undefined) {
       try {
         return work(options as O & InCall);
