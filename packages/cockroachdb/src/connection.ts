@@ -9,11 +9,12 @@ import {
 import pg from 'pg';
 import type Cursor from 'pg-cursor';
 import { sendCancelRequest } from './cancel-request.js';
+import { DescribedQuery, type RowFields } from './described-query.js';
 import { toConnError } from './error-mapping.js';
 import type { ResolvedHost, ResolvedOptions } from './options.js';
 import { boundValues } from './pg-values.js';
 import type { Statement } from './sql/statement.js';
-import { preparedNameOf, SessionStatementCache } from './statement-cache.js';
+import { preparedNameOf, renameStale, SessionStatementCache } from './statement-cache.js';
 import { planTls, type TlsPlan } from './tls-config.js';
 import { typeParsersFor } from './type-parsers.js';
 
@@ -70,7 +71,7 @@ type PgQueryConfig = pg.QueryConfig & { queryMode?: 'extended'; rowMode?: 'array
  * Errors at Parse or Bind of a prepared statement, before anything ran: the session lacks the name
  * (26000), already has it (42P05), or a schema change altered its result (0A000, that message).
  */
-function isStalePreparedStatement(error: unknown): boolean {
+export function isStalePreparedStatement(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === '26000' || code === '42P05') return true;
   return (
@@ -98,6 +99,8 @@ export class CockroachConnection {
   private inFlight = 0;
   /** The prepared statements of this session; `undefined` when the cache is off. */
   private readonly prepared: SessionStatementCache | undefined;
+  /** Row descriptions of this session's prepared statements without parameters, by name. */
+  private readonly described = new Map<string, RowFields>();
   /** Names dropped inside a transaction, deallocated once the session is idle again. */
   private readonly toDeallocate = new Set<string>();
   private readonly uncork = (): void => {
@@ -292,11 +295,28 @@ export class CockroachConnection {
   private runPrepared(config: PgQueryConfig, mayRetry: boolean): Promise<pg.QueryResult | pg.QueryResult[]> {
     const name = config.name as string;
     this.notePrepared(name);
-    return this.client.query(config).catch((error: unknown) => {
+    return this.sendPrepared(config, name).catch((error: unknown) => {
       if (!isStalePreparedStatement(error)) throw error;
       this.dropPrepared(name);
+      const renamed = renameStale(config.text, name);
       if (!mayRetry || this.transactionStatus !== 'I' || !this.usable) throw error;
-      return this.runPrepared(config, false);
+      return this.runPrepared({ ...config, name: renamed }, false);
+    });
+  }
+
+  /**
+   * A statement without parameters whose rows come back as `query()` gives them goes as a
+   * {@link DescribedQuery} (no Describe once the session knows its rows); any other through pg.
+   */
+  private sendPrepared(config: PgQueryConfig, name: string): Promise<pg.QueryResult | pg.QueryResult[]> {
+    if ((config.values?.length ?? 0) > 0 || config.rowMode !== undefined || config.queryMode !== undefined)
+      return this.client.query(config);
+    return new Promise((resolve, reject) => {
+      this.client.query(
+        new DescribedQuery(name, config.text, this.described, (error, result) =>
+          error === null ? resolve(result) : reject(error),
+        ) as unknown as pg.Submittable,
+      );
     });
   }
 
@@ -322,6 +342,7 @@ export class CockroachConnection {
   /** Drops `name` from this session: deallocated now when idle, else once idle again. */
   private dropPrepared(name: string): void {
     this.prepared?.delete(name);
+    this.described.delete(name);
     if (this.transactionStatus === 'I') this.deallocate(name);
     else this.toDeallocate.add(name);
   }
@@ -347,6 +368,7 @@ export class CockroachConnection {
   }
 
   private forgetParsed(name: string): void {
+    this.described.delete(name);
     const connection = (this.client as unknown as PgInternals).connection;
     delete connection.parsedStatements[name];
     delete connection.submittedNamedStatements[name];

@@ -119,8 +119,9 @@ export interface CockroachDBOptions {
   readonly resultsBufferSize?: number | undefined;
   /**
    * Prepared statements kept per session (least recently used ones are deallocated). A statement
-   * with parameters is prepared once per session, then only bound and executed; text without
-   * parameters goes over the simple protocol as before. Default 256; `0` turns it off:
+   * with parameters is prepared once per session, then only bound and executed; a single query
+   * without parameters (`SELECT`, `WITH`, `VALUES`, `TABLE`) from its second run on, other text
+   * without parameters goes over the simple protocol. Default 256; `0` turns it off:
    * do so behind a pooler in transaction mode (PgBouncer and the like), where a later statement
    * may reach another server session that never prepared it.
    */

@@ -12,7 +12,7 @@ import {
   retry,
 } from '@conn/core';
 import { commitFailure, isAmbiguousAtCommit } from './commit-failure.js';
-import type { CockroachConnection } from './connection.js';
+import { type CockroachConnection, isStalePreparedStatement } from './connection.js';
 import { isRetryableSqlstate } from './error-mapping.js';
 import { MaxRetriesExceededError } from './errors.js';
 import { Transaction, type TransactionHost } from './transaction.js';
@@ -208,7 +208,11 @@ async function runAttempt<T>(
     if (!(error instanceof ConnError)) return { failure: { error, retryable: false }, begun };
     const ambiguous = committing && isAmbiguousAtCommit(toCause(error));
     const lost = !connection.usable;
+    // A prepared statement a schema change made stale failed before running: a new attempt parses
+    // it afresh (it was renamed), so nothing is lost by trying again.
+    const stale = !committing && isStalePreparedStatement(error.cause);
     const retryable =
+      stale ||
       isRetryableSqlstate((error as { sqlstate?: string }).sqlstate, !onCockroach) ||
       (ambiguous && options.idempotent === true) ||
       (!committing && lost && (options.retryConnectionLoss === true || options.idempotent === true));

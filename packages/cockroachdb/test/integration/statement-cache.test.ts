@@ -15,10 +15,15 @@ describe.skipIf(testDatabase.skipReason !== undefined)('prepared-statement cache
     return db;
   }
 
-  /** Names and texts the session holds, as the server sees them. */
+  let lookups = 0;
+  /**
+   * Names and texts the session holds, as the server sees them. Each lookup is a text of its own
+   * (a numbered comment): a text run twice would be prepared itself and show in its own answer.
+   */
   async function preparedOnServer(): Promise<{ name: string; statement: string }[]> {
+    lookups++;
     return db.query<{ name: string; statement: string }>(
-      'SELECT name, statement FROM pg_prepared_statements ORDER BY name',
+      `SELECT name, statement FROM pg_prepared_statements ORDER BY name -- lookup ${lookups}`,
     );
   }
 
@@ -38,8 +43,6 @@ describe.skipIf(testDatabase.skipReason !== undefined)('prepared-statement cache
     for (let i = 0; i < 5; i++) {
       expect(await db.query('SELECT $1::int AS x', [i])).toEqual([{ x: i }]);
       expect(await db.query('SELECT $1::text AS t', [`v${i}`])).toEqual([{ t: `v${i}` }]);
-      // Without parameters: the simple protocol, as before (one message, never prepared).
-      expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     }
     expect(server.namedParses()).toEqual(['SELECT $1::int AS x', 'SELECT $1::text AS t']);
     // Every run is still a statement of the log, Parse or not.
@@ -49,6 +52,64 @@ describe.skipIf(testDatabase.skipReason !== undefined)('prepared-statement cache
       'SELECT $1::int AS x',
       'SELECT $1::text AS t',
     ]);
+  });
+
+  it('prepares a query without parameters from its second run on; a text run once stays unprepared', async () => {
+    open();
+    const select = `SELECT 1 AS one, 'two'::text AS two, 3::int8 AS three, NULL::int AS nothing -- ${table}`;
+    const expected = [{ one: 1, two: 'two', three: '3', nothing: null }];
+    for (let i = 0; i < 5; i++) expect(await db.query(select)).toEqual(expected);
+    expect(await db.query(`SELECT 7 AS once -- ${table}`)).toEqual([{ once: 7 }]);
+    // Parsed once on the session (at its second run); the first run and the one-off went as simple Query.
+    expect(server.namedParses()).toEqual([select]);
+    expect(server.statements().filter((text) => text === select)).toHaveLength(5);
+    // A query returning no rows, and the same text in a transaction, answer the same way.
+    const none = `SELECT 1 AS one WHERE false -- ${table}`;
+    for (let i = 0; i < 3; i++) expect(await db.query(none)).toEqual([]);
+    await db.runInTransaction(async (tx) => {
+      expect(await tx.query(select)).toEqual(expected);
+    });
+  });
+
+  it('a query without parameters whose columns change is prepared again and answers with the new ones', async () => {
+    open();
+    await db.execute(`CREATE TABLE ${table} (id INT8 PRIMARY KEY)`);
+    await db.execute(`INSERT INTO ${table} VALUES (1)`);
+    const select = `SELECT * FROM ${table}`;
+    for (let i = 0; i < 3; i++) expect(await db.query(select)).toEqual([{ id: '1' }]);
+    await db.execute(`ALTER TABLE ${table} ADD COLUMN v TEXT DEFAULT 'x'`);
+    // The server refuses the stale statement (0A000) before running it; it is parsed again.
+    expect(await db.query(select)).toEqual([{ id: '1', v: 'x' }]);
+    expect(await db.query(select)).toEqual([{ id: '1', v: 'x' }]);
+    expect(server.namedParses().filter((text) => text === select)).toHaveLength(2);
+  });
+
+  it('runInTransaction runs again a transaction whose prepared query went stale, parsing it afresh', async () => {
+    open();
+    await db.execute(`CREATE TABLE ${table} (id INT8 PRIMARY KEY)`);
+    await db.execute(`INSERT INTO ${table} VALUES (1)`);
+    const select = `SELECT * FROM ${table}`;
+    for (let i = 0; i < 3; i++) await db.query(select);
+    await db.execute(`ALTER TABLE ${table} ADD COLUMN v TEXT DEFAULT 'x'`);
+    let attempts = 0;
+    const rows = await db.runInTransaction(
+      async (tx) => {
+        attempts++;
+        return tx.query(select);
+      },
+      { backoff: { baseMs: 1, maxMs: 2 } },
+    );
+    expect(rows).toEqual([{ id: '1', v: 'x' }]);
+    // The stale statement failed before it ran (0A000); the second attempt parsed it under a new name.
+    expect(attempts).toBe(2);
+    expect(server.namedParses().filter((text) => text === select)).toHaveLength(2);
+  });
+
+  it('a prepared query without parameters that fails at run time fails each time, typed, and the session goes on', async () => {
+    open();
+    const failing = `SELECT 1 / (random() * 0)::int AS boom -- ${table}`;
+    for (let i = 0; i < 3; i++) await expect(db.query(failing)).rejects.toMatchObject({ sqlstate: '22012' });
+    expect(await db.query('SELECT 2 AS two')).toEqual([{ two: 2 }]);
   });
 
   it('keeps rowMode array working on a prepared statement', async () => {
@@ -140,22 +201,36 @@ describe.skipIf(testDatabase.skipReason !== undefined)('prepared-statement cache
     expect(server.namedParses().filter((text) => text === select)).toHaveLength(2);
   });
 
-  it('after ADD COLUMN, a cached SELECT * fails inside a transaction with a typed error, then works again', async () => {
+  it('after ADD COLUMN, a cached SELECT * fails a manual transaction with a typed error; runInTransaction runs again', async () => {
     open();
     await db.execute(`CREATE TABLE ${table} (id INT8 PRIMARY KEY)`);
     await db.execute(`INSERT INTO ${table} VALUES (1)`);
     const select = `SELECT * FROM ${table} WHERE id > $1`;
     await db.query(select, [0]);
     await db.execute(`ALTER TABLE ${table} ADD COLUMN extra INT8 DEFAULT 7`);
-    const failure = await db
-      .runInTransaction((tx) => tx.query(select, [0]))
-      .then(
+    {
+      await using tx = await db.transaction();
+      const failure = await tx.query(select, [0]).then(
         () => undefined,
         (error: unknown) => error,
       );
-    expect(failure).toBeInstanceOf(SqlError);
-    expect((failure as SqlError).sqlstate).toBe('0A000');
+      expect(failure).toBeInstanceOf(SqlError);
+      expect((failure as SqlError).sqlstate).toBe('0A000');
+    }
+    // Outside the transaction it is parsed afresh and works again; then it goes stale once more.
     expect(await db.query(select, [0])).toEqual([{ id: '1', extra: '7' }]);
+    await db.execute(`ALTER TABLE ${table} ADD COLUMN more INT8 DEFAULT 8`);
+    let attempts = 0;
+    const rows = await db.runInTransaction(
+      (tx) => {
+        attempts++;
+        return tx.query(select, [0]);
+      },
+      { backoff: { baseMs: 1, maxMs: 2 } },
+    );
+    expect(rows).toEqual([{ id: '1', extra: '7', more: '8' }]);
+    expect(attempts).toBe(2);
+    expect(await db.query(select, [0])).toEqual([{ id: '1', extra: '7', more: '8' }]);
   });
 
   it('a failing Parse pipelined with another use of the same text fails both cleanly; the next run parses again', async () => {
