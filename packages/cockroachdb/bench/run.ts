@@ -27,7 +27,7 @@ const SETTINGS = quick
       insert: { rows: 10_000, perRowRows: 1_000, rounds: 3 },
     }
   : {
-      select: { sequentialQueries: 3_000, concurrentQueries: 20_000, sequentialRounds: 21, rounds: 9 },
+      select: { sequentialQueries: 3_000, concurrentQueries: 20_000, sequentialRounds: 21, rounds: 15 },
       stream: { rows: 1_000_000, rounds: 7 },
       insert: { rows: 100_000, perRowRows: 10_000, rounds: 7 },
     };
