@@ -12,6 +12,7 @@ import { sendCancelRequest } from './cancel-request.js';
 import { DescribedQuery, type RowFields } from './described-query.js';
 import { toConnError } from './error-mapping.js';
 import type { ResolvedHost, ResolvedOptions } from './options.js';
+import { type PgQueryConfig, sendQuery } from './pg-query.js';
 import { boundValues } from './pg-values.js';
 import type { Statement } from './sql/statement.js';
 import { preparedNameOf, renameStale, SessionStatementCache } from './statement-cache.js';
@@ -64,8 +65,6 @@ interface PgInternals {
     submittedNamedStatements: Record<string, string>;
   };
 }
-
-type PgQueryConfig = pg.QueryConfig & { queryMode?: 'extended'; rowMode?: 'array' };
 
 /**
  * Errors at Parse or Bind of a prepared statement, before anything ran: the session lacks the name
@@ -273,13 +272,8 @@ export class CockroachConnection {
     if (this.inFlight > 0) this.coalesceWrites();
     this.inFlight++;
     if (signal === undefined && options.timeoutMs === undefined) {
-      // The hot path: no deadline, no extra async frame. pg clones a config object on every call
-      // (about 1 µs), so plain statements go as (text, values).
-      if (name !== undefined) return this.runPrepared(config, true).then(this.settled, this.failed);
-      const pending =
-        config.rowMode === undefined && config.queryMode === undefined
-          ? this.client.query(statement.text, values)
-          : this.client.query(config);
+      // The hot path: no deadline, no extra async frame, no config object for pg to copy.
+      const pending = name === undefined ? sendQuery(this.client, config) : this.runPrepared(config, true);
       return pending.then(this.settled, this.failed);
     }
     return this.queryWithDeadline(config, signal, options.timeoutMs);
@@ -310,7 +304,7 @@ export class CockroachConnection {
    */
   private sendPrepared(config: PgQueryConfig, name: string): Promise<pg.QueryResult | pg.QueryResult[]> {
     if ((config.values?.length ?? 0) > 0 || config.rowMode !== undefined || config.queryMode !== undefined)
-      return this.client.query(config);
+      return sendQuery(this.client, config);
     return new Promise((resolve, reject) => {
       this.client.query(
         new DescribedQuery(name, config.text, this.described, (error, result) =>
@@ -385,7 +379,7 @@ export class CockroachConnection {
   };
 
   private async queryWithDeadline(
-    config: pg.QueryConfig,
+    config: PgQueryConfig,
     signal: AbortSignal | undefined,
     timeoutMs: number | undefined,
   ): Promise<pg.QueryResult> {
@@ -395,7 +389,8 @@ export class CockroachConnection {
         { signal, timeoutMs },
         { what: 'query', timeoutCode: 'CONN_REQUEST_TIMEOUT' },
       );
-      const pending = config.name === undefined ? this.client.query(config) : this.runPrepared(config, true);
+      const pending =
+        config.name === undefined ? sendQuery(this.client, config) : this.runPrepared(config, true);
       return lastResult(await this.withCancel(pending, deadline.signal));
     } finally {
       deadline?.dispose();

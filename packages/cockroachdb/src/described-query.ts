@@ -1,30 +1,12 @@
-import pg from 'pg';
+import { PgQueryBase, type QueryCallback } from './pg-query.js';
 
 /** A prepared statement's row description, as pg hands it to a query (`RowDescription.fields`). */
 export type RowFields = readonly unknown[];
-
-/** pg's `Query` as far as this module extends it (pg ships no types for these members). */
-interface PgQuery {
-  readonly name: string;
-  readonly text: string;
-  _result: { addFields(fields: RowFields): void };
-  _accumulateRows: boolean;
-  submit(connection: WireConnection): Error | null;
-  handleRowDescription(message: { fields: RowFields }): void;
-}
 
 interface WireConnection {
   readonly parsedStatements: Record<string, string>;
   readonly stream: { write(bytes: Buffer): boolean };
 }
-
-type PgQueryClass = new (
-  config: { text: string; name: string; values: readonly unknown[] },
-  values: undefined,
-  callback: (error: Error | null, result: pg.QueryResult) => void,
-) => PgQuery;
-
-const Query: PgQueryClass = (pg as unknown as { Query: PgQueryClass }).Query;
 
 /** Bind (unnamed portal, no parameters, text results), Execute (all rows) and Sync, per name. */
 const executions = new Map<string, Buffer>();
@@ -61,28 +43,30 @@ function executionOf(name: string): Buffer {
  * change that alters the result fails the Bind (0A000), and the session drops the name and its
  * description. A subclass of pg's `Query`, since pg's pipeline mode takes no other query objects.
  */
-export class DescribedQuery extends Query {
+export class DescribedQuery extends PgQueryBase {
   constructor(
-    name: string,
+    private readonly statement: string,
     text: string,
     private readonly described: Map<string, RowFields>,
-    callback: (error: Error | null, result: pg.QueryResult) => void,
+    callback: QueryCallback,
   ) {
-    super({ text, name, values: [] }, undefined, callback);
+    // (text, values), not a config object: see sendQuery.
+    super(text, [], callback);
+    this.name = statement;
   }
 
   override submit(connection: WireConnection): Error | null {
-    const fields = this.described.get(this.name);
-    if (fields === undefined || connection.parsedStatements[this.name] !== this.text)
+    const fields = this.described.get(this.statement);
+    if (fields === undefined || connection.parsedStatements[this.statement] !== this.text)
       return super.submit(connection);
     this._result.addFields(fields);
     this._accumulateRows = true;
-    connection.stream.write(executionOf(this.name));
+    connection.stream.write(executionOf(this.statement));
     return null;
   }
 
   override handleRowDescription(rowDescription: { fields: RowFields }): void {
-    this.described.set(this.name, rowDescription.fields);
+    this.described.set(this.statement, rowDescription.fields);
     super.handleRowDescription(rowDescription);
   }
 }

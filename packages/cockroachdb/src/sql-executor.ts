@@ -7,6 +7,7 @@ import {
   type CopyFromOptions,
   type CopyResult,
   type CopyToOptions,
+  checkCopyFormat,
   checkSessionIdle,
 } from './copy/copy-options.js';
 import { CopyOut } from './copy/copy-out.js';
@@ -259,6 +260,7 @@ export abstract class SqlExecutor {
   ): Promise<CopyResult> {
     return this.inCall('copyFrom', { write: true, runsCallerCode: true }, options, async (options) => {
       const text = copyFromStatement(table, columns);
+      checkCopyFormat(options.format);
       checkSource(rows);
       const chunks = options.format === 'raw' ? rawChunks(rows) : encodeRowChunks(rows, columns);
       const call = options.call;
@@ -300,6 +302,7 @@ export abstract class SqlExecutor {
   copyTo<T = Row>(source: CopySource): AsyncIterable<T>;
   copyTo<T = Row>(source: CopySource, given: CopyToOptions = {}): AsyncIterable<T | Buffer> {
     const options = optionsOf(given);
+    checkCopyFormat(options.format);
     const statements = copyToStatements(source);
     const open = async (signal: AbortSignal): Promise<CopySession> => {
       const session = await this.openCopySession(signal, undefined);

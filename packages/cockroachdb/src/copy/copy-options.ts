@@ -1,4 +1,4 @@
-import { type CallOptions, QueryError } from '@conn/core';
+import { type CallOptions, ConfigError, QueryError } from '@conn/core';
 import type { CockroachConnection } from '../connection.js';
 
 /** Options of `copyFrom`. */
@@ -18,6 +18,19 @@ export interface CopyToOptions extends CallOptions {
    * the COPY text-format data as the server sends it, in `Buffer` chunks.
    */
   readonly format?: 'rows' | 'raw' | undefined;
+}
+
+/**
+ * Refuses a `format` other than `rows` or `raw` before anything is sent: a misspelt or unsupported
+ * one (`'csv'`, `'binary'`) would otherwise be read as the default and its data misread.
+ */
+export function checkCopyFormat(format: unknown): void {
+  if (format === undefined || format === 'rows' || format === 'raw') return;
+  throw new ConfigError(`format must be 'rows' or 'raw', got ${describeFormat(format)}`, { field: 'format' });
+}
+
+function describeFormat(format: unknown): string {
+  return typeof format === 'string' ? `'${format.slice(0, 40)}'` : typeof format;
 }
 
 /** What `copyFrom` returns. */

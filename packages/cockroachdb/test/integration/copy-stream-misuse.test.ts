@@ -56,6 +56,38 @@ describe.skipIf(testDatabase.skipReason !== undefined)('stream() given a COPY st
   });
 });
 
+describe.skipIf(testDatabase.skipReason !== undefined)('a COPY format the driver does not speak', () => {
+  let db: CockroachDBClient;
+  let table: string;
+  beforeAll(async () => {
+    db = openDatabase({ pool: { max: 1 } });
+    table = uniqueTable('audit_copy_format');
+    await db.execute(`CREATE TABLE "${table}" (a int, b text); INSERT INTO "${table}" VALUES (1, 'x')`);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('copyTo refuses format csv instead of reading CSV lines as text-format rows', () => {
+    const options = { format: 'csv' } as unknown as { format: 'rows' };
+    expect(() => db.copyTo({ table }, options)).toThrow(
+      expect.objectContaining({
+        name: 'ConfigError',
+        field: 'format',
+        message: expect.stringMatching(/'csv'/),
+      }),
+    );
+  });
+
+  it('copyFrom refuses format binary before sending, and nothing is stored', async () => {
+    const options = { format: 'binary' } as unknown as { format: 'raw' };
+    await expect(db.copyFrom(table, ['a', 'b'], [[2, 'y']], options)).rejects.toSatisfy(
+      (error) => error instanceof ConfigError && error.field === 'format',
+    );
+    expect(await db.query(`SELECT count(*)::int AS n FROM "${table}"`)).toEqual([{ n: 1 }]);
+  });
+});
+
 describe.skipIf(testDatabase.skipReason !== undefined)('a value that cannot be sent', () => {
   let db: CockroachDBClient;
   let table: string;

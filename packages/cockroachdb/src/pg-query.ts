@@ -1,0 +1,45 @@
+import pg from 'pg';
+
+/** A statement as pg takes it, with the two fields pg's types leave out. @internal */
+export type PgQueryConfig = pg.QueryConfig & { queryMode?: 'extended'; rowMode?: 'array' };
+
+/** pg's `Query` as far as this package uses it (pg ships no types for these members). @internal */
+export interface PgQuery {
+  name: string | undefined;
+  queryMode: 'extended' | undefined;
+  readonly text: string;
+  _result: { addFields(fields: readonly unknown[]): void };
+  _accumulateRows: boolean;
+  submit(connection: unknown): Error | null;
+  handleRowDescription(message: { fields: readonly unknown[] }): void;
+}
+
+/** Called once with the statement's result (an array of them for several statements) or its error. */
+export type QueryCallback = (error: Error | null, result: pg.QueryResult) => void;
+
+type PgQueryClass = new (text: string, values: readonly unknown[], callback: QueryCallback) => PgQuery;
+
+/** pg's `Query` class, built from (text, values): see {@link sendQuery}. @internal */
+export const PgQueryBase: PgQueryClass = (pg as unknown as { Query: PgQueryClass }).Query;
+
+/**
+ * Sends `config` on `client`. pg copies every property descriptor of a config object it is given
+ * (about 1–2 µs a statement, a tenth of a pooled `SELECT 1`'s client CPU), so the query is built
+ * from (text, values) and its name and mode are set on it afterwards. A `rowMode` shapes the result
+ * pg makes in the constructor: that rare case keeps pg's own path.
+ * @internal
+ */
+export function sendQuery(
+  client: pg.Client,
+  config: PgQueryConfig,
+): Promise<pg.QueryResult | pg.QueryResult[]> {
+  if (config.rowMode !== undefined) return client.query(config);
+  return new Promise((resolve, reject) => {
+    const query = new PgQueryBase(config.text, config.values ?? [], (error, result) =>
+      error === null ? resolve(result) : reject(error),
+    );
+    if (config.name !== undefined) query.name = config.name;
+    if (config.queryMode !== undefined) query.queryMode = config.queryMode;
+    client.query(query as unknown as pg.Submittable);
+  });
+}
