@@ -22,6 +22,7 @@ import type { ApertureDBKey } from './key.js';
 import {
   type ApertureDBClientOptions,
   type ApertureDBRetryMode,
+  callRetryMode,
   type FromEnvOptions,
   optionsFromEnv,
   optionsFromKey,
@@ -186,13 +187,14 @@ export class ApertureDBClient implements AsyncDisposable {
     options: ApertureDBQueryOptions = {},
   ): Promise<ApertureDBQueryResult> {
     let prepared: PreparedQuery;
+    let mode: ApertureDBRetryMode;
     try {
       prepared = prepareQuery(query);
       checkQueryArguments(blobs, options);
+      mode = callRetryMode(options.retry, this.#options.retry);
     } catch (error) {
       return Promise.reject(error);
     }
-    const mode = options.retry ?? this.#options.retry;
     const spec = { operation: 'query', statement: prepared.statement, write: !prepared.readOnly };
     return this.#calls.run(spec, options, (call) => {
       const progress = { sent: false };

@@ -25,6 +25,19 @@ const MAX_MESSAGE_BYTES = 2 * 1024 * 1024 * 1024;
 export type ApertureDBRetryMode = 'safe' | 'always' | 'never';
 const RETRY_MODES: readonly ApertureDBRetryMode[] = ['safe', 'always', 'never'];
 
+/**
+ * A call's `retry`, else the client's. Checked as the client option is: a typo from plain
+ * JavaScript would otherwise run silently under the client's rule.
+ * @throws ConfigError `retry` for a value not in `allowed`.
+ */
+export function callRetryMode<const T extends ApertureDBRetryMode>(
+  value: unknown,
+  fallback: T,
+  allowed: readonly T[] = RETRY_MODES as readonly T[],
+): T {
+  return oneOfOption(value, 'retry', allowed, fallback);
+}
+
 /** TLS settings; used when `useSsl` is true (the default). Certificates are verified by default. */
 export interface ApertureDBTlsOptions {
   /** CA certificate(s) (PEM) to trust instead of the system store. */

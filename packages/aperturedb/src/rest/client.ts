@@ -2,7 +2,7 @@ import { type CallContext, type CallOptions, CallRunner, ConnectionError, type S
 import type { ApertureDBQueryResult } from '../client.js';
 import { errorFromResponse } from '../errors.js';
 import type { ApertureDBKey } from '../key.js';
-import type { ApertureDBRetryMode } from '../options.js';
+import { type ApertureDBRetryMode, callRetryMode } from '../options.js';
 import {
   type ApertureDBQueryInput,
   checkQueryArguments,
@@ -13,6 +13,7 @@ import type { ApertureDBResponse } from '../response.js';
 import { type SessionCounts, SessionManager, type SessionSend } from '../session/session-manager.js';
 import {
   type ApertureDBRestClientOptions,
+  REST_RETRY_MODES,
   type ResolvedRestOptions,
   resolveRestOptions,
   restOptionsFromKey,
@@ -139,13 +140,14 @@ export class ApertureDBRestClient implements AsyncDisposable {
     options: ApertureDBRestQueryOptions = {},
   ): Promise<ApertureDBQueryResult> {
     let prepared: PreparedQuery;
+    let mode: ApertureDBRetryMode;
     try {
       prepared = prepareQuery(query);
       checkQueryArguments(blobs, options);
+      mode = callRetryMode(options.retry, this.#options.retry, REST_RETRY_MODES);
     } catch (error) {
       return Promise.reject(error);
     }
-    const mode = options.retry ?? this.#options.retry;
     const spec = { operation: 'query', statement: prepared.statement, write: !prepared.readOnly };
     return this.#calls.run(spec, options, (call) => this.#attemptTwice(prepared, blobs, call, mode));
   }

@@ -45,6 +45,8 @@ export interface ResolvedRestOptions extends ResolvedApertureDBOptions {
 }
 
 const REST_PATH = '/api/';
+/** The REST client resends once, and never a write that may have run: no `'always'`. */
+export const REST_RETRY_MODES: readonly Exclude<ApertureDBRetryMode, 'always'>[] = ['safe', 'never'];
 
 /**
  * Validates REST options with the TCP client's rules (the same `ConfigError` fields) and reads the
