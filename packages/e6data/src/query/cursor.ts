@@ -9,6 +9,7 @@ import {
 import { type ChunkSlices, MAX_CHUNK_ROWS } from '../protocol/chunk-decoder.js';
 import { failureOf } from '../session/session-manager.js';
 import type { StrategyState } from '../session/strategy-state.js';
+import { eitherCancel } from '../transport/either-cancel.js';
 import { cancelSourceOf } from '../transport/signal-cancel.js';
 import { type ExplainAnalysis, explainAnalysisOf } from './explain-analysis.js';
 import { type OpenQuery, type QueryRunner, strategyChangedMidQuery } from './query-runner.js';
@@ -31,6 +32,13 @@ export interface CursorHost {
 
 /** How long the clean-up call after a query may take, ms: it must not hold a closing program. */
 const CLEAR_TIMEOUT_MS = 10_000;
+
+/**
+ * How long `cancel()` waits for `cancelQuery`, ms (less when the call's own deadline is nearer).
+ * A planner answers it at once; the caller wants the cursor stopped now, so a silent server must
+ * not hold cancel() to the call's deadline (with `timeoutMs: Infinity`, forever).
+ */
+const CANCEL_TIMEOUT_MS = 2_000;
 
 /**
  * Rows decoded at a time while rows are read one by one. A slice's values then die young, in the
@@ -58,6 +66,9 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
   #opening: Promise<OpenQuery> | undefined;
   /** Aborted by `close()` while the query is being opened: its execute is not waited for. */
   #stopOpening: AbortController | undefined;
+  /** Aborted by `cancel()`: reads waiting for the server reject at once, their RPCs stopped. */
+  readonly #cancelled = new AbortController();
+  readonly #cancelSource = cancelSourceOf(this.#cancelled.signal, 'the cancelled cursor');
   /** Rows decoded and not all read yet (a slice of the current batch). */
   #buffer: unknown[] = [];
   /** The current batch, decoded a slice at a time into `#buffer`. */
@@ -181,19 +192,29 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     });
   }
 
-  /** Cancels the query on the server and closes the cursor. */
+  /**
+   * Cancels the query on the server and closes the cursor. Reads waiting for the server reject at
+   * once with `CONN_E6DATA_CURSOR_CLOSED`. `cancelQuery` is waited for at most 2 s (less when the
+   * call's deadline is nearer): unanswered by then, cancel() rejects with a `TimeoutError`, as it
+   * rejects with the server's error when the cancel is refused.
+   */
   async cancel(options?: CallOptions): Promise<void> {
     // A query still executing is cancelled too (waiting for its execute could take the deadline).
     const open = this.#open ?? this.#prepared;
     if (open === undefined || this.#closed) return this.close();
     this.#closed = true;
+    this.#cancelled.abort();
     this.#ahead?.stop.abort();
     this.#ahead = undefined;
     try {
       await this.#host.calls.run({ operation: 'cancel' }, options ?? this.#options, (call) =>
-        this.#host.runner.cancel(open, call),
+        this.#host.runner.cancel(open, call, Math.min(CANCEL_TIMEOUT_MS, call.remainingMs())),
       );
     } finally {
+      // Only now is an execute still in flight stopped (and its query cleared): a clear sent
+      // before the cancel would make the cancel name a query the server forgot; after an
+      // unanswered cancel, it is what stops the statement.
+      this.#stopOpening?.abort();
       this.#release();
     }
   }
@@ -277,7 +298,8 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
       try {
         return await work(call);
       } catch (error) {
-        throw this.#failed(error);
+        // After cancel(), whatever stopped the read (its cancelled RPC, the server) is the cancel.
+        throw this.#failed(this.#cancelled.signal.aborted ? cancelledRead(error) : error);
       }
     });
   }
@@ -304,7 +326,12 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
       const stop = new AbortController();
       this.#stopOpening = stop;
       // A close() meanwhile settles every read waiting for the query at once.
-      this.#opening = Promise.race([this.#openQuery(call, stop.signal), closedOnAbort(stop.signal)]);
+      // A cancel() settles them at once too; the execute itself is stopped once the cancel is sent.
+      this.#opening = Promise.race([
+        this.#openQuery(call, stop.signal),
+        closedOnAbort(stop.signal),
+        closedOnAbort(this.#cancelled.signal),
+      ]);
     }
     return this.#opening;
   }
@@ -319,8 +346,8 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
         },
         stop: cancelSourceOf(stop, 'the closed cursor'),
       });
-      if (stop.aborted) {
-        // Closed as the query opened: nobody else will clear it.
+      if (stop.aborted || this.#cancelled.signal.aborted) {
+        // Closed or cancelled as the query opened: nobody else will clear it.
         this.#host.runner.forget(open);
         throw cursorClosedBeforeItRan();
       }
@@ -361,8 +388,9 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     const ahead = this.#ahead;
     this.#ahead = undefined;
     // A batch requested by an earlier call is awaited within this call's deadline and signal.
+    // A cancel() stops the batch's RPC too (a batch requested ahead is stopped by cancel()).
     const bytes = await (ahead === undefined
-      ? this.#host.runner.fetchBatch(open, call)
+      ? this.#host.runner.fetchBatch(open, eitherCancel(call, this.#cancelSource))
       : untilCallEnds(ahead.batch, call));
     // The next batch is asked for before this one is decoded: the server sends it meanwhile.
     const next = bytes.length > 0 ? this.#fetchAhead(open) : undefined;
@@ -417,6 +445,15 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
 function cursorClosedBeforeItRan(): ConnError {
   return new ConnError('the e6data cursor was closed before its query had run', {
     code: 'CONN_E6DATA_CURSOR_CLOSED',
+  });
+}
+
+/** A read's failure after `cancel()`: CONN_E6DATA_CURSOR_CLOSED, with what stopped it as cause. */
+function cancelledRead(error: unknown): unknown {
+  if (error instanceof ConnError && error.code === 'CONN_E6DATA_CURSOR_CLOSED') return error;
+  return new ConnError('the e6data cursor was cancelled before its last row was read', {
+    code: 'CONN_E6DATA_CURSOR_CLOSED',
+    cause: error,
   });
 }
 

@@ -176,12 +176,19 @@ export class QueryRunner {
     ).catch(() => {});
   }
 
-  /** `cancelQuery` for a query of this client, or any query id of the session. */
-  async cancel(query: Pick<OpenQuery, 'queryId' | 'engineIP'>, call: CallContext): Promise<void> {
+  /**
+   * `cancelQuery` for a query of this client, or any query id of the session; `deadlineMs` bounds
+   * the RPC on its own (a gRPC deadline, then `CONN_E6DATA_RPC_DEADLINE`).
+   */
+  async cancel(
+    query: Pick<OpenQuery, 'queryId' | 'engineIP'>,
+    call: CallContext,
+    deadlineMs?: number,
+  ): Promise<void> {
     const session = await this.#options.sessions.get(call);
     const engineIP = query.engineIP === '' ? (this.#planners.get(query.queryId) ?? '') : query.engineIP;
     const scope = { queryId: query.queryId, engineIP, session };
-    await this.#call(RPC.cancelQuery, this.#queryRequest(scope), scope, call);
+    await this.#call(RPC.cancelQuery, this.#queryRequest(scope), scope, call, deadlineMs);
     this.#planners.delete(query.queryId);
   }
 

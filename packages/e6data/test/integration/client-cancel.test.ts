@@ -1,4 +1,4 @@
-import { AbortError, TimeoutError } from '@conn/core';
+import { AbortError, ConnError, TimeoutError } from '@conn/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { E6DataQueryError } from '../../src/errors.js';
 import { type ClientAndServer, rejectionOf, startClientAndServer } from '../support/client-server.js';
@@ -94,8 +94,10 @@ describe('E6DataClient: abort, cancel and deadline', () => {
     const queryId = await executedQueryId(env);
     expect(cursor.queryId).toBe(queryId);
     await cursor.cancel();
+    // The read does not wait for the server's answer to the execute: the cancel closed the cursor.
     const error = await running;
-    expect(error).toBeInstanceOf(E6DataQueryError);
+    expect(error).toBeInstanceOf(ConnError);
+    expect((error as ConnError).code).toBe('CONN_E6DATA_CURSOR_CLOSED');
     expect(server.cancelledQueryIds).toContain(queryId);
     const cancels = server.calls.filter((call) => call.method === 'cancelQuery');
     expect(cancels.map((call) => [call.request?.queryId, call.metadata.plannerip])).toEqual([
