@@ -7,6 +7,12 @@ export interface BenchCase {
   readonly client: string;
   /** `primary`: the case the targets judge; `variant`: another setting of ours, shown for information. */
   readonly ours?: 'primary' | 'variant';
+  /**
+   * Set on a second, identical copy of the peer it names: the ratio of the two, measured in the
+   * same rounds, is how far two equal clients land apart in this run (the yardstick for a target
+   * that sits at parity).
+   */
+  readonly controlOf?: string;
   /** Untimed, before every run (open a fresh client, empty a table, …). */
   setup?(): Promise<void>;
   /** Timed: does the work once and returns how many units (queries, rows) it did. */
@@ -44,6 +50,7 @@ export interface Workload {
 export interface CaseResult {
   readonly client: string;
   readonly ours: 'primary' | 'variant' | undefined;
+  readonly controlOf: string | undefined;
   /** Units per second, one per round, in round order. */
   readonly rates: readonly number[];
   /** Client process CPU (user + system) per unit in microseconds, one per round. */
@@ -110,6 +117,7 @@ export async function measureWorkload(workload: Workload): Promise<WorkloadResul
     cases: workload.cases.map((entry, index) => ({
       client: entry.client,
       ours: entry.ours,
+      controlOf: entry.controlOf,
       rates: rates[index] ?? [],
       cpu: cpu[index] ?? [],
     })),

@@ -70,7 +70,11 @@ export function renderTable(results: readonly WorkloadResult[]): string {
     for (const entry of result.cases) {
       let ratio = '';
       if (primary !== undefined && reference !== undefined) {
-        if (entry === reference) ratio = `${times(pairedRatio(primary, entry))} (ours ÷ this): reference`;
+        const control = controlled(result, entry);
+        if (control !== undefined)
+          ratio = `${times(pairedRatio(entry, control))} (this ÷ ${control.client}: the same client twice)`;
+        else if (entry === reference)
+          ratio = `${times(pairedRatio(primary, entry))} (ours ÷ this): reference`;
         else if (entry.ours !== undefined)
           ratio = `${times(pairedRatio(entry, reference))} (this ÷ ${reference.client})`;
         else ratio = `${times(pairedRatio(primary, entry))} (ours ÷ this)`;
@@ -87,6 +91,22 @@ export function renderTable(results: readonly WorkloadResult[]): string {
     }
   }
   return lines.join('\n');
+}
+
+/** The peer `entry` is a second copy of, when it is a control case. */
+function controlled(result: WorkloadResult, entry: CaseResult): CaseResult | undefined {
+  if (entry.controlOf === undefined) return undefined;
+  return result.cases.find((other) => other.client === entry.controlOf);
+}
+
+/** `; the same client twice: …` for a workload with a control case, else nothing. */
+function noiseNote(result: WorkloadResult): string {
+  for (const entry of result.cases) {
+    const control = controlled(result, entry);
+    if (control !== undefined)
+      return `; ${entry.client} ÷ ${control.client} (the same client twice, this run's noise) = ${times(pairedRatio(entry, control))}`;
+  }
+  return '';
 }
 
 function verdictOf(target: Target, judged: Comparison | undefined): string {
@@ -110,7 +130,7 @@ export function renderTargets(results: readonly WorkloadResult[]): string {
         `- ${result.workload.name}: ${target.text} → ${met ? 'met' : 'MISSED'}${path}; ` +
           `${judged.ours.client} ÷ ${judged.peer.client} = ${times(judged.ratio)} (median of per-round ratios), ` +
           `${times(judged.ratioOfMedians)} (ratio of medians); ` +
-          `client CPU per unit, peer ÷ ours = ${times(judged.cpuRatio)}`,
+          `client CPU per unit, peer ÷ ours = ${times(judged.cpuRatio)}${noiseNote(result)}`,
       );
     }
   }
