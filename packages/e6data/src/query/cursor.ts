@@ -66,9 +66,12 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
   #opening: Promise<OpenQuery> | undefined;
   /** Aborted by `close()` while the query is being opened: its execute is not waited for. */
   #stopOpening: AbortController | undefined;
-  /** Aborted by `cancel()`: reads waiting for the server reject at once, their RPCs stopped. */
-  readonly #cancelled = new AbortController();
-  readonly #cancelSource = cancelSourceOf(this.#cancelled.signal, 'the cancelled cursor');
+  /**
+   * Aborted by `cancel()` and `close()`: reads waiting for the server reject at once, their RPCs
+   * (and a batch requested ahead) stopped.
+   */
+  readonly #stopped = new AbortController();
+  readonly #stopSource = cancelSourceOf(this.#stopped.signal, 'the closed cursor');
   /** Rows decoded and not all read yet (a slice of the current batch). */
   #buffer: unknown[] = [];
   /** The current batch, decoded a slice at a time into `#buffer`. */
@@ -203,7 +206,7 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     const open = this.#open ?? this.#prepared;
     if (open === undefined || this.#closed) return this.close();
     this.#closed = true;
-    this.#cancelled.abort();
+    this.#stopped.abort();
     this.#ahead?.stop.abort();
     this.#ahead = undefined;
     try {
@@ -219,10 +222,14 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     }
   }
 
-  /** Clears the query on the server (if it ran) and ends the cursor. Idempotent. */
+  /**
+   * Clears the query on the server (if it ran) and ends the cursor. Idempotent. Reads waiting for
+   * the server reject at once with `CONN_E6DATA_CURSOR_CLOSED`, their RPCs cancelled.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopped.abort();
     // A batch requested ahead is not wanted any more: its RPC is cancelled.
     this.#ahead?.stop.abort();
     this.#ahead = undefined;
@@ -298,8 +305,10 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
       try {
         return await work(call);
       } catch (error) {
-        // After cancel(), whatever stopped the read (its cancelled RPC, the server) is the cancel.
-        throw this.#failed(this.#cancelled.signal.aborted ? cancelledRead(error) : error);
+        // After cancel() or close(), whatever stopped the read (its cancelled RPC, the server) is
+        // the closed cursor; not the read's own failure, which closed it (readAll).
+        const stopped = this.#stopped.signal.aborted && error !== this.#failure;
+        throw this.#failed(stopped ? closedRead(error) : error);
       }
     });
   }
@@ -330,7 +339,7 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
       this.#opening = Promise.race([
         this.#openQuery(call, stop.signal),
         closedOnAbort(stop.signal),
-        closedOnAbort(this.#cancelled.signal),
+        closedOnAbort(this.#stopped.signal),
       ]);
     }
     return this.#opening;
@@ -346,7 +355,7 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
         },
         stop: cancelSourceOf(stop, 'the closed cursor'),
       });
-      if (stop.aborted || this.#cancelled.signal.aborted) {
+      if (stop.aborted || this.#stopped.signal.aborted) {
         // Closed or cancelled as the query opened: nobody else will clear it.
         this.#host.runner.forget(open);
         throw cursorClosedBeforeItRan();
@@ -388,9 +397,9 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     const ahead = this.#ahead;
     this.#ahead = undefined;
     // A batch requested by an earlier call is awaited within this call's deadline and signal.
-    // A cancel() stops the batch's RPC too (a batch requested ahead is stopped by cancel()).
+    // A cancel() or close() stops the batch's RPC too (a batch requested ahead: see #fetchAhead).
     const bytes = await (ahead === undefined
-      ? this.#host.runner.fetchBatch(open, eitherCancel(call, this.#cancelSource))
+      ? this.#host.runner.fetchBatch(open, eitherCancel(call, this.#stopSource))
       : untilCallEnds(ahead.batch, call));
     // The next batch is asked for before this one is decoded: the server sends it meanwhile.
     const next = bytes.length > 0 ? this.#fetchAhead(open) : undefined;
@@ -420,12 +429,15 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     this.#index = 0;
   }
 
-  /** Requests the next batch, with its own cancel: the call that asks for it ends before it is read. */
+  /**
+   * Requests the next batch, with its own cancel: the call that asks for it ends before it is read.
+   * A cancel() or close() stops it too, also while a read is waiting for it.
+   */
   #fetchAhead(open: OpenQuery): { readonly stop: AbortController } {
     const stop = new AbortController();
     const batch = this.#host.runner.fetchBatch(
       open,
-      cancelSourceOf(stop.signal, 'the batch requested ahead'),
+      eitherCancel(cancelSourceOf(stop.signal, 'the batch requested ahead'), this.#stopSource),
     );
     // Read later, or dropped by close(): never an unhandled rejection meanwhile.
     batch.catch(() => {});
@@ -448,10 +460,10 @@ function cursorClosedBeforeItRan(): ConnError {
   });
 }
 
-/** A read's failure after `cancel()`: CONN_E6DATA_CURSOR_CLOSED, with what stopped it as cause. */
-function cancelledRead(error: unknown): unknown {
+/** A read's failure after `cancel()` or `close()`: CONN_E6DATA_CURSOR_CLOSED, with what stopped it as cause. */
+function closedRead(error: unknown): unknown {
   if (error instanceof ConnError && error.code === 'CONN_E6DATA_CURSOR_CLOSED') return error;
-  return new ConnError('the e6data cursor was cancelled before its last row was read', {
+  return new ConnError('the e6data cursor was closed before its last row was read', {
     code: 'CONN_E6DATA_CURSOR_CLOSED',
     cause: error,
   });
