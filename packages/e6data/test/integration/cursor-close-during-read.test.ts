@@ -46,20 +46,7 @@ describe('cursor.close() while a read waits for a batch the server does not send
   }, 15_000);
 
   it('a read waiting for the batch requested ahead rejects at once', async () => {
-    env = await startClientAndServer({ batchRows: 3, ...NO_DEADLINE });
-    const { client, server } = env;
-    const cursor = client.cursor('SELECT x FROM range(10) t(x)');
-    // The first batch (rows 0-2) is read; the second was asked for ahead, before the stall.
-    expect(await cursor.fetchOne()).toEqual({ x: 0 });
-    await server.waitForCall('getNextResultBatch', 2, wait());
-    server.fault({ kind: 'stall', method: 'getNextResultBatch' });
-    // Rows 1-5: reading the second batch asks for the third, which the server holds.
-    expect((await cursor.fetchMany(5)).length).toBe(5);
-    await server.waitForCall('getNextResultBatch', 3, wait());
-    const pending = rejectionOf(cursor.fetchOne());
-    // The read makes no call of its own (its batch was asked for already): one turn of the event
-    // loop lets it reach the wait for that batch.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    const { server, cursor, pending } = await readWaitingForBatchAhead();
     const closing = cursor.close();
     expect(await firstSettled(pending, closing)).toBe('read');
     expectClosedRead(await pending);
@@ -92,18 +79,7 @@ describe('cursor.close() while a read waits for a batch the server does not send
 
 describe('cursor.cancel() while a read waits for the batch requested ahead', () => {
   it('the read rejects at once', async () => {
-    env = await startClientAndServer({ batchRows: 3, ...NO_DEADLINE });
-    const { client, server } = env;
-    const cursor = client.cursor('SELECT x FROM range(10) t(x)');
-    expect(await cursor.fetchOne()).toEqual({ x: 0 });
-    await server.waitForCall('getNextResultBatch', 2, wait());
-    server.fault({ kind: 'stall', method: 'getNextResultBatch' });
-    expect((await cursor.fetchMany(5)).length).toBe(5);
-    await server.waitForCall('getNextResultBatch', 3, wait());
-    const pending = rejectionOf(cursor.fetchOne());
-    // The read makes no call of its own (its batch was asked for already): one turn of the event
-    // loop lets it reach the wait for that batch.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    const { server, cursor, pending } = await readWaitingForBatchAhead();
     const cancelling = cursor.cancel();
     expect(await firstSettled(pending, cancelling)).toBe('read');
     expectClosedRead(await pending);
@@ -111,3 +87,25 @@ describe('cursor.cancel() while a read waits for the batch requested ahead', () 
     expect(server.callCount('cancelQuery')).toBe(1);
   }, 15_000);
 });
+
+/**
+ * A cursor whose third batch (asked for ahead while the second was read) the server holds, and a
+ * `fetchOne()` waiting for it.
+ */
+async function readWaitingForBatchAhead() {
+  env = await startClientAndServer({ batchRows: 3, ...NO_DEADLINE });
+  const { client, server } = env;
+  const cursor = client.cursor('SELECT x FROM range(10) t(x)');
+  // The first batch (rows 0-2) is read; the second was asked for ahead, before the stall.
+  expect(await cursor.fetchOne()).toEqual({ x: 0 });
+  await server.waitForCall('getNextResultBatch', 2, wait());
+  server.fault({ kind: 'stall', method: 'getNextResultBatch' });
+  // Rows 1-5: reading the second batch asks for the third, which the server holds.
+  expect((await cursor.fetchMany(5)).length).toBe(5);
+  await server.waitForCall('getNextResultBatch', 3, wait());
+  const pending = rejectionOf(cursor.fetchOne());
+  // The read makes no call of its own (its batch was asked for already): one turn of the event
+  // loop lets it reach the wait for that batch.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return { server, cursor, pending };
+}
