@@ -99,7 +99,7 @@ function controlled(result: WorkloadResult, entry: CaseResult): CaseResult | und
   return result.cases.find((other) => other.client === entry.controlOf);
 }
 
-/** `; the same client twice: …` for a workload with a control case, else nothing. */
+/** The control case's ratio to its peer, for a target line of a workload that has one, else nothing. */
 function noiseNote(result: WorkloadResult): string {
   for (const entry of result.cases) {
     const control = controlled(result, entry);
