@@ -78,7 +78,8 @@ function extendedCopy(text: string, rows: readonly string[] = [], options: { syn
       connection.sync();
     },
     handleCopyData(message: { chunk: Buffer }) {
-      copyOut.push(message.chunk);
+      // Copied: the chunk is a view into pg's receive buffer, which pg reuses for later reads.
+      copyOut.push(Buffer.from(message.chunk));
     },
     handleCommandComplete(message: { text: string }) {
       events.push(`C ${message.text}`);
