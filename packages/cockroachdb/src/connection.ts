@@ -12,7 +12,7 @@ import { sendCancelRequest } from './cancel-request.js';
 import { DescribedQuery, type RowFields } from './described-query.js';
 import { toConnError } from './error-mapping.js';
 import type { ResolvedHost, ResolvedOptions } from './options.js';
-import { type PgQueryConfig, sendQuery } from './pg-query.js';
+import { type PgQueryConfig, sendQuery, submitQuery } from './pg-query.js';
 import { boundValues } from './pg-values.js';
 import type { Statement } from './sql/statement.js';
 import { preparedNameOf, renameStale, SessionStatementCache } from './statement-cache.js';
@@ -305,13 +305,10 @@ export class CockroachConnection {
   private sendPrepared(config: PgQueryConfig, name: string): Promise<pg.QueryResult | pg.QueryResult[]> {
     if ((config.values?.length ?? 0) > 0 || config.rowMode !== undefined || config.queryMode !== undefined)
       return sendQuery(this.client, config);
-    return new Promise((resolve, reject) => {
-      this.client.query(
-        new DescribedQuery(name, config.text, this.described, (error, result) =>
-          error === null ? resolve(result) : reject(error),
-        ) as unknown as pg.Submittable,
-      );
-    });
+    return submitQuery(
+      this.client,
+      (callback) => new DescribedQuery(name, config.text, this.described, callback),
+    );
   }
 
   /** Records a use of `name`; a new one may push the least recently used out of the session. */

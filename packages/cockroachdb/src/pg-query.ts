@@ -4,7 +4,7 @@ import pg from 'pg';
 export type PgQueryConfig = pg.QueryConfig & { queryMode?: 'extended'; rowMode?: 'array' };
 
 /** pg's `Query` as far as this package uses it (pg ships no types for these members). @internal */
-export interface PgQuery {
+interface PgQuery {
   name: string | undefined;
   queryMode: 'extended' | undefined;
   readonly text: string;
@@ -34,12 +34,24 @@ export function sendQuery(
   config: PgQueryConfig,
 ): Promise<pg.QueryResult | pg.QueryResult[]> {
   if (config.rowMode !== undefined) return client.query(config);
-  return new Promise((resolve, reject) => {
-    const query = new PgQueryBase(config.text, config.values ?? [], (error, result) =>
-      error === null ? resolve(result) : reject(error),
-    );
+  return submitQuery(client, (callback) => {
+    const query = new PgQueryBase(config.text, config.values ?? [], callback);
     if (config.name !== undefined) query.name = config.name;
     if (config.queryMode !== undefined) query.queryMode = config.queryMode;
-    client.query(query as unknown as pg.Submittable);
+    return query;
+  });
+}
+
+/** Submits the query `build` makes with a callback that settles the returned promise. @internal */
+export function submitQuery(
+  client: pg.Client,
+  build: (callback: QueryCallback) => PgQuery,
+): Promise<pg.QueryResult | pg.QueryResult[]> {
+  return new Promise((resolve, reject) => {
+    client.query(
+      build((error, result) =>
+        error === null ? resolve(result) : reject(error),
+      ) as unknown as pg.Submittable,
+    );
   });
 }

@@ -206,8 +206,8 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
     const open = this.#open ?? this.#prepared;
     if (open === undefined || this.#closed) return this.close();
     this.#closed = true;
+    // Also cancels the batch requested ahead (see #fetchAhead).
     this.#stopped.abort();
-    this.#ahead?.stop.abort();
     this.#ahead = undefined;
     try {
       await this.#host.calls.run({ operation: 'cancel' }, options ?? this.#options, (call) =>
@@ -229,9 +229,8 @@ export class E6DataCursor<Row = Record<string, unknown>> implements AsyncIterabl
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Also cancels the batch requested ahead (see #fetchAhead): it is not wanted any more.
     this.#stopped.abort();
-    // A batch requested ahead is not wanted any more: its RPC is cancelled.
-    this.#ahead?.stop.abort();
     this.#ahead = undefined;
     const open = this.#open;
     if (open === undefined) {
